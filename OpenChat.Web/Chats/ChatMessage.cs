@@ -1,0 +1,14 @@
+namespace OpenChat.Web.Chats;
+
+/// <summary>One turn of a chat: the person's message or a model's reply.</summary>
+public sealed record ChatMessage(
+    Guid Id,
+    Guid ChatId,
+    MessageRole Role,
+    string Content,
+    MessageStatus Status,
+    string? ModelId,
+    MessageUsage? Usage,
+    string? ErrorKind,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);

@@ -1,0 +1,10 @@
+namespace OpenChat.Web.Chats;
+
+public static class ChatsServiceCollectionExtensions
+{
+    public static IServiceCollection AddChats(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

@@ -1,0 +1,7 @@
+namespace OpenChat.Web.Chats;
+
+public enum MessageRole
+{
+    User,
+    Assistant,
+}

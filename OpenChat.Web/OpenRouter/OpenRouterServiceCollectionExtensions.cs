@@ -1,0 +1,19 @@
+using OpenChat.Web.Hosting;
+
+namespace OpenChat.Web.OpenRouter;
+
+public static class OpenRouterServiceCollectionExtensions
+{
+    public static IServiceCollection AddOpenRouter(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OpenRouterOptions>()
+            .Bind(configuration.GetSection(OpenRouterOptions.Section))
+            .Validate(o => o.BaseUrl.IsAbsoluteUri && (o.BaseUrl.Scheme == Uri.UriSchemeHttp || o.BaseUrl.Scheme == Uri.UriSchemeHttps),
+                "OpenRouter:BaseUrl (OPENROUTER_BASE_URL) must be an absolute http or https URL.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DefaultModel), "OpenRouter:DefaultModel must name a model, for example openai/gpt-4o-mini.")
+            .Validate(o => o.MaxOutputTokens is >= 1 and <= 1_000_000, "OpenRouter:MaxOutputTokens must be between 1 and 1000000.")
+            .Validate(o => o.UpstreamIdleTimeout > TimeSpan.Zero, "OpenRouter:UpstreamIdleTimeout must be a positive time span, for example 00:01:00.")
+            .ValidateOnStart();
+        return services;
+    }
+}

@@ -1,0 +1,29 @@
+using OpenChat.Web.Chats;
+using OpenChat.Web.Hosting;
+using OpenChat.Web.OpenRouter;
+using OpenChat.Web.Storage;
+using OpenChat.Web.Telemetry;
+using OpenChat.Web.Web;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    WebRootPath = WebRootLocator.Locate(),
+});
+
+builder.Configuration.AddConventionalEnvironmentVariables();
+builder.WebHost.UsePortFromEnvironment(builder.Configuration);
+
+builder.Services.AddWebPlatform(builder.Environment);
+builder.Services.AddStorage(builder.Configuration);
+builder.Services.AddChats();
+builder.Services.AddOpenRouter(builder.Configuration);
+builder.Services.AddTelemetry(builder.Configuration);
+
+var app = builder.Build();
+
+app.UseWebPlatform();
+app.MapHealthEndpoints();
+app.MapRazorPages();
+
+await app.RunAsync();

@@ -1,0 +1,180 @@
+using OpenChat.Web.Chats;
+
+namespace OpenChat.Web.Storage.Files;
+
+/// <summary>
+/// Chats and messages as files: <c>owners/{owner}/chats/{chat}/chat.json</c> and one file per message in
+/// <c>messages/{created-ticks}-{id}.json</c>, so a page of a long thread reads only the files it shows.
+/// </summary>
+public sealed class FileChatRepository(FileStore store) : IChatRepository
+{
+    private const string ChatFile = "chat.json";
+    private const string MessagesFolder = "messages";
+
+    public async Task CreateChatAsync(Chat chat, CancellationToken cancellationToken)
+    {
+        using var _ = await store.LockAsync(chat.Id, cancellationToken);
+        var path = Path.Combine(ChatFolder(chat.OwnerId, chat.Id), ChatFile);
+        if (File.Exists(path))
+        {
+            throw new InvalidOperationException($"Chat {chat.Id} already exists.");
+        }
+
+        await FileStore.WriteAtomicAsync(path, chat, cancellationToken);
+    }
+
+    public Task<Chat?> FindChatAsync(string ownerId, Guid chatId, CancellationToken cancellationToken) =>
+        FileStore.ReadAsync<Chat>(Path.Combine(ChatFolder(ownerId, chatId), ChatFile), cancellationToken);
+
+    public async Task<IReadOnlyList<Chat>> ListChatsAsync(string ownerId, ChatListCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(store.OwnerFolder(ownerId), "chats");
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        var chats = new List<Chat>();
+        foreach (var chatFolder in Directory.EnumerateDirectories(folder))
+        {
+            if (!Guid.TryParse(Path.GetFileName(chatFolder), out _))
+            {
+                continue; // a folder being deleted (.deleted-*) or something a person left there
+            }
+
+            var chat = await FileStore.ReadAsync<Chat>(Path.Combine(chatFolder, ChatFile), cancellationToken);
+            if (chat is not null && (after is null || IsAfter(chat, after)))
+            {
+                chats.Add(chat);
+            }
+        }
+
+        return chats
+            .OrderByDescending(c => c.LastMessageAt)
+            .ThenByDescending(c => c.Id)
+            .Take(limit)
+            .ToList();
+    }
+
+    public async Task<bool> RenameChatAsync(string ownerId, Guid chatId, string title, bool isCustom, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        using var _ = await store.LockAsync(chatId, cancellationToken);
+        var path = Path.Combine(ChatFolder(ownerId, chatId), ChatFile);
+        var chat = await FileStore.ReadAsync<Chat>(path, cancellationToken);
+        if (chat is null)
+        {
+            return false;
+        }
+
+        await FileStore.WriteAtomicAsync(path, chat with { Title = title, TitleIsCustom = isCustom, UpdatedAt = at }, cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> DeleteChatAsync(string ownerId, Guid chatId, CancellationToken cancellationToken)
+    {
+        using var _ = await store.LockAsync(chatId, cancellationToken);
+        var folder = ChatFolder(ownerId, chatId);
+        if (!File.Exists(Path.Combine(folder, ChatFile)))
+        {
+            return false;
+        }
+
+        FileStore.DeleteFolderAtomic(folder);
+        return true;
+    }
+
+    public async Task<bool> AddMessageAsync(string ownerId, ChatMessage message, CancellationToken cancellationToken)
+    {
+        using var _ = await store.LockAsync(message.ChatId, cancellationToken);
+        var folder = ChatFolder(ownerId, message.ChatId);
+        var chatPath = Path.Combine(folder, ChatFile);
+        var chat = await FileStore.ReadAsync<Chat>(chatPath, cancellationToken);
+        if (chat is null)
+        {
+            return false;
+        }
+
+        await FileStore.WriteAtomicAsync(Path.Combine(folder, MessagesFolder, MessageFileName(message.CreatedAt, message.Id)), message, cancellationToken);
+        if (message.CreatedAt > chat.LastMessageAt || message.CreatedAt > chat.UpdatedAt)
+        {
+            var latest = message.CreatedAt > chat.LastMessageAt ? message.CreatedAt : chat.LastMessageAt;
+            var updated = message.CreatedAt > chat.UpdatedAt ? message.CreatedAt : chat.UpdatedAt;
+            await FileStore.WriteAtomicAsync(chatPath, chat with { LastMessageAt = latest, UpdatedAt = updated }, cancellationToken);
+        }
+
+        return true;
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> ListMessagesAsync(string ownerId, Guid chatId, MessageCursor? before, int limit, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(ChatFolder(ownerId, chatId), MessagesFolder);
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        // File names sort as (created_at, id), the thread's order, so a page is a slice of names.
+        var names = Directory.EnumerateFiles(folder, "*.json").Select(Path.GetFileName).OfType<string>().ToList();
+        names.Sort(StringComparer.Ordinal);
+        var end = names.Count;
+        if (before is not null)
+        {
+            var bound = MessageFileName(before.CreatedAt, before.Id);
+            end = names.BinarySearch(bound, StringComparer.Ordinal);
+            end = end < 0 ? ~end : end;
+        }
+
+        var start = Math.Max(0, end - limit);
+        var page = new List<ChatMessage>(end - start);
+        for (var i = start; i < end; i++)
+        {
+            var message = await FileStore.ReadAsync<ChatMessage>(Path.Combine(folder, names[i]), cancellationToken);
+            if (message is not null)
+            {
+                page.Add(message);
+            }
+        }
+
+        return page;
+    }
+
+    public async Task<bool> UpdateMessageAsync(string ownerId, Guid chatId, MessageUpdate update, CancellationToken cancellationToken)
+    {
+        using var _ = await store.LockAsync(chatId, cancellationToken);
+        var folder = Path.Combine(ChatFolder(ownerId, chatId), MessagesFolder);
+        var path = Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, $"*-{update.MessageId:N}.json").FirstOrDefault()
+            : null;
+        var message = path is null ? null : await FileStore.ReadAsync<ChatMessage>(path, cancellationToken);
+        if (message is null || message.ChatId != chatId)
+        {
+            return false;
+        }
+
+        var usage = update.Usage is null
+            ? message.Usage
+            : new MessageUsage(
+                update.Usage.PromptTokens ?? message.Usage?.PromptTokens,
+                update.Usage.CompletionTokens ?? message.Usage?.CompletionTokens,
+                update.Usage.CostUsd ?? message.Usage?.CostUsd);
+        await FileStore.WriteAtomicAsync(path!, message with
+        {
+            Content = update.Content,
+            Status = update.Status,
+            ErrorKind = update.ErrorKind,
+            Usage = usage,
+            UpdatedAt = update.UpdatedAt,
+        }, cancellationToken);
+        return true;
+    }
+
+    private string ChatFolder(string ownerId, Guid chatId) =>
+        Path.Combine(store.OwnerFolder(ownerId), "chats", chatId.ToString("D"));
+
+    private static string MessageFileName(DateTimeOffset createdAt, Guid id) =>
+        $"{createdAt.UtcTicks:D19}-{id:N}.json";
+
+    private static bool IsAfter(Chat chat, ChatListCursor cursor) =>
+        chat.LastMessageAt < cursor.LastMessageAt ||
+        (chat.LastMessageAt == cursor.LastMessageAt && chat.Id.CompareTo(cursor.Id) < 0);
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace OpenChat.Web.Storage.Files;
+
+/// <summary>
+/// The folder behind the file store: JSON documents a person can read, written atomically
+/// (temporary file, flush to disk, rename over), with writers of one document taking turns.
+/// </summary>
+public sealed partial class FileStore
+{
+    private const int LockStripes = 64;
+
+    private readonly SemaphoreSlim[] _locks = Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    public FileStore(IOptions<StorageOptions> options)
+    {
+        Root = options.Value.FullDataPath;
+    }
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public string Root { get; }
+
+    /// <summary>The folder of one owner. Owner ids come from the auth cookie, never from a request, but are checked anyway.</summary>
+    public string OwnerFolder(string ownerId)
+    {
+        if (!SafeOwnerId().IsMatch(ownerId))
+        {
+            throw new ArgumentException("Owner id has characters a file name cannot carry.", nameof(ownerId));
+        }
+
+        return Path.Combine(Root, "owners", ownerId);
+    }
+
+    /// <summary>Serialises writers of anything under one key (for example a chat), across all its files.</summary>
+    public async Task<IDisposable> LockAsync(Guid key, CancellationToken cancellationToken)
+    {
+        var gate = _locks[(key.GetHashCode() & int.MaxValue) % LockStripes];
+        await gate.WaitAsync(cancellationToken);
+        return new Releaser(gate);
+    }
+
+    public static async Task<T?> ReadAsync<T>(string path, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, useAsync: true);
+            return await JsonSerializer.DeserializeAsync<T>(stream, Json, cancellationToken);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public static async Task WriteAtomicAsync<T>(string path, T value, CancellationToken cancellationToken)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(folder);
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
+            {
+                await JsonSerializer.SerializeAsync(stream, value, Json, cancellationToken);
+                await stream.FlushAsync(cancellationToken);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>Removes a folder so that readers see it either whole or gone: rename first, then delete.</summary>
+    public static void DeleteFolderAtomic(string folder)
+    {
+        var parent = Path.GetDirectoryName(folder)!;
+        var doomed = Path.Combine(parent, $".deleted-{Guid.NewGuid():N}");
+        Directory.Move(folder, doomed);
+        Directory.Delete(doomed, recursive: true);
+    }
+
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        var probe = Path.Combine(Root, ".probe");
+        await WriteAtomicAsync(probe, new { at = DateTimeOffset.UtcNow }, cancellationToken);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex SafeOwnerId();
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using Dapper;
+using Npgsql;
+using OpenChat.Web.Chats;
+
+namespace OpenChat.Web.Storage.Postgres;
+
+/// <summary>Chats and messages in Postgres. Every statement carries <c>owner_id = @ownerId</c>.</summary>
+public sealed class PostgresChatRepository(NpgsqlDataSource dataSource) : IChatRepository
+{
+    private const string ChatColumns = "id, owner_id, title, title_is_custom, model_id, created_at, updated_at, last_message_at";
+
+    private const string MessageColumns =
+        "m.id, m.chat_id, m.role, m.content, m.status, m.model_id, m.prompt_tokens, m.completion_tokens, m.cost_usd, m.error_kind, m.created_at, m.updated_at";
+
+    public async Task CreateChatAsync(Chat chat, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            insert into chats ({ChatColumns})
+            values (@Id, @OwnerId, @Title, @TitleIsCustom, @ModelId, @CreatedAt, @UpdatedAt, @LastMessageAt)
+            """,
+            new
+            {
+                chat.Id,
+                chat.OwnerId,
+                chat.Title,
+                chat.TitleIsCustom,
+                chat.ModelId,
+                CreatedAt = chat.CreatedAt.UtcDateTime,
+                UpdatedAt = chat.UpdatedAt.UtcDateTime,
+                LastMessageAt = chat.LastMessageAt.UtcDateTime,
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<Chat?> FindChatAsync(string ownerId, Guid chatId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ChatRow>(new CommandDefinition(
+            $"select {ChatColumns} from chats where id = @chatId and owner_id = @ownerId",
+            new { chatId, ownerId },
+            cancellationToken: cancellationToken));
+        return row?.ToChat();
+    }
+
+    public async Task<IReadOnlyList<Chat>> ListChatsAsync(string ownerId, ChatListCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var sql = after is null
+            ? $"select {ChatColumns} from chats where owner_id = @ownerId order by last_message_at desc, id desc limit @limit"
+            : $"""
+              select {ChatColumns} from chats
+              where owner_id = @ownerId and (last_message_at, id) < (@at, @id)
+              order by last_message_at desc, id desc limit @limit
+              """;
+        var rows = await connection.QueryAsync<ChatRow>(new CommandDefinition(
+            sql,
+            new { ownerId, limit, at = after?.LastMessageAt.UtcDateTime, id = after?.Id },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToChat()).ToList();
+    }
+
+    public async Task<bool> RenameChatAsync(string ownerId, Guid chatId, string title, bool isCustom, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.ExecuteAsync(new CommandDefinition(
+            "update chats set title = @title, title_is_custom = @isCustom, updated_at = @at where id = @chatId and owner_id = @ownerId",
+            new { chatId, ownerId, title, isCustom, at = at.UtcDateTime },
+            cancellationToken: cancellationToken));
+        return rows == 1;
+    }
+
+    public async Task<bool> DeleteChatAsync(string ownerId, Guid chatId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // Messages go with the chat (on delete cascade), in the same statement.
+        var rows = await connection.ExecuteAsync(new CommandDefinition(
+            "delete from chats where id = @chatId and owner_id = @ownerId",
+            new { chatId, ownerId },
+            cancellationToken: cancellationToken));
+        return rows == 1;
+    }
+
+    public async Task<bool> AddMessageAsync(string ownerId, ChatMessage message, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // One statement: the insert happens only when the owner has the chat, and moves its last activity.
+        var rows = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            with owned as (
+                update chats set last_message_at = greatest(last_message_at, @CreatedAt), updated_at = greatest(updated_at, @CreatedAt)
+                where id = @ChatId and owner_id = @ownerId
+                returning id
+            )
+            insert into messages (id, chat_id, role, content, status, model_id, prompt_tokens, completion_tokens, cost_usd, error_kind, created_at, updated_at)
+            select @Id, owned.id, @Role, @Content, @Status, @ModelId, @PromptTokens, @CompletionTokens, @CostUsd, @ErrorKind, @CreatedAt, @UpdatedAt
+            from owned
+            """,
+            new
+            {
+                ownerId,
+                message.Id,
+                message.ChatId,
+                Role = message.Role.ToWireName(),
+                message.Content,
+                Status = message.Status.ToWireName(),
+                message.ModelId,
+                message.Usage?.PromptTokens,
+                message.Usage?.CompletionTokens,
+                message.Usage?.CostUsd,
+                message.ErrorKind,
+                CreatedAt = message.CreatedAt.UtcDateTime,
+                UpdatedAt = message.UpdatedAt.UtcDateTime,
+            },
+            cancellationToken: cancellationToken));
+        return rows == 1;
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> ListMessagesAsync(string ownerId, Guid chatId, MessageCursor? before, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var older = before is null ? string.Empty : "and (m.created_at, m.id) < (@at, @id)";
+        var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition(
+            $"""
+            select * from (
+                select {MessageColumns}
+                from messages m join chats c on c.id = m.chat_id
+                where m.chat_id = @chatId and c.owner_id = @ownerId {older}
+                order by m.created_at desc, m.id desc
+                limit @limit
+            ) page order by created_at, id
+            """,
+            new { chatId, ownerId, limit, at = before?.CreatedAt.UtcDateTime, id = before?.Id },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToMessage()).ToList();
+    }
+
+    public async Task<bool> UpdateMessageAsync(string ownerId, Guid chatId, MessageUpdate update, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            update messages m set
+                content = @Content, status = @Status, error_kind = @ErrorKind,
+                prompt_tokens = coalesce(@PromptTokens, m.prompt_tokens),
+                completion_tokens = coalesce(@CompletionTokens, m.completion_tokens),
+                cost_usd = coalesce(@CostUsd, m.cost_usd),
+                updated_at = @UpdatedAt
+            from chats c
+            where m.id = @MessageId and m.chat_id = @chatId and c.id = m.chat_id and c.owner_id = @ownerId
+            """,
+            new
+            {
+                ownerId,
+                chatId,
+                update.MessageId,
+                update.Content,
+                Status = update.Status.ToWireName(),
+                update.ErrorKind,
+                update.Usage?.PromptTokens,
+                update.Usage?.CompletionTokens,
+                update.Usage?.CostUsd,
+                UpdatedAt = update.UpdatedAt.UtcDateTime,
+            },
+            cancellationToken: cancellationToken));
+        return rows == 1;
+    }
+
+    private sealed record ChatRow(
+        Guid id, string owner_id, string title, bool title_is_custom, string? model_id,
+        DateTime created_at, DateTime updated_at, DateTime last_message_at)
+    {
+        public Chat ToChat() => new(id, owner_id, title, title_is_custom, model_id,
+            AsUtc(created_at), AsUtc(updated_at), AsUtc(last_message_at));
+    }
+
+    private sealed record MessageRow(
+        Guid id, Guid chat_id, string role, string content, string status, string? model_id,
+        int? prompt_tokens, int? completion_tokens, decimal? cost_usd, string? error_kind,
+        DateTime created_at, DateTime updated_at)
+    {
+        public ChatMessage ToMessage() => new(
+            id, chat_id, ChatWireNames.ParseRole(role), content, ChatWireNames.ParseStatus(status), model_id,
+            prompt_tokens is null && completion_tokens is null && cost_usd is null ? null : new MessageUsage(prompt_tokens, completion_tokens, cost_usd),
+            error_kind, AsUtc(created_at), AsUtc(updated_at));
+    }
+
+    private static DateTimeOffset AsUtc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}

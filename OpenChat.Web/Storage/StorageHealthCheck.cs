@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using OpenChat.Web.Storage.Files;
+using OpenChat.Web.Storage.Postgres;
+
+namespace OpenChat.Web.Storage;
+
+/// <summary>Ready when the configured store answers and (for Postgres) every migration is applied.</summary>
+public sealed class StorageHealthCheck(IOptions<StorageOptions> options, IServiceProvider services) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var backend = options.Value.Backend;
+        var data = new Dictionary<string, object> { ["storage_backend"] = backend.ToWireName() };
+        try
+        {
+            if (backend == StorageBackend.Postgres)
+            {
+                var status = await services.GetRequiredService<MigrationRunner>().GetStatusAsync(cancellationToken);
+                data["migrations_applied"] = status.Applied;
+                data["migrations_known"] = status.Known;
+                return status.Pending == 0
+                    ? HealthCheckResult.Healthy("Postgres answers and is migrated.", data)
+                    : HealthCheckResult.Unhealthy($"{status.Pending} migration(s) not applied.", data: data);
+            }
+
+            await services.GetRequiredService<FileStore>().ProbeAsync(cancellationToken);
+            return HealthCheckResult.Healthy("The data folder is writable.", data);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("Storage is not reachable.", e, data);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace OpenChat.Web.Storage;
+
+/// <summary>Where chats live: <c>Storage:*</c> settings plus <c>ConnectionStrings:Postgres</c> / <c>DATABASE_URL</c>.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>Folder of the file store (the embedded default, and the spool while Postgres is down).</summary>
+    public string DataPath { get; set; } = "./data";
+
+    /// <summary>Npgsql connection string, normalised from either the URL or the keyword form. Empty means file store.</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    public StorageBackend Backend => string.IsNullOrWhiteSpace(PostgresConnectionString) ? StorageBackend.File : StorageBackend.Postgres;
+
+    public string FullDataPath => Path.GetFullPath(DataPath);
+}
