@@ -17,12 +17,15 @@ public static class ConventionalEnvironmentVariables
         ("POSTHOG_HOST", "PostHog:Host"),
     ];
 
-    public static IConfigurationBuilder AddConventionalEnvironmentVariables(this IConfigurationBuilder configuration)
+    public static IConfigurationBuilder AddConventionalEnvironmentVariables(
+        this IConfigurationBuilder configuration,
+        Func<string, string?>? readVariable = null)
     {
+        readVariable ??= Environment.GetEnvironmentVariable;
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (variable, setting) in Map)
         {
-            var value = Environment.GetEnvironmentVariable(variable);
+            var value = readVariable(variable);
             if (!string.IsNullOrWhiteSpace(value))
             {
                 values[setting] = value.Trim();
