@@ -1,5 +1,3 @@
-using OpenChat.Web.Hosting;
-
 namespace OpenChat.Web.OpenRouter;
 
 public static class OpenRouterServiceCollectionExtensions
@@ -14,6 +12,14 @@ public static class OpenRouterServiceCollectionExtensions
             .Validate(o => o.MaxOutputTokens is >= 1 and <= 1_000_000, "OpenRouter:MaxOutputTokens must be between 1 and 1000000.")
             .Validate(o => o.UpstreamIdleTimeout > TimeSpan.Zero, "OpenRouter:UpstreamIdleTimeout must be a positive time span, for example 00:01:00.")
             .ValidateOnStart();
+        services.AddHttpClient(OpenRouterChatStreamer.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+                MaxConnectionsPerServer = 2048,
+            });
+        services.AddSingleton<OpenRouterChatStreamer>();
         return services;
     }
 }

@@ -1,0 +1,27 @@
+namespace OpenChat.Web.Accounts;
+
+public static class AccountsServiceCollectionExtensions
+{
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    {
+        services.AddAuthentication(OwnerIdentity.Scheme)
+            .AddCookie(OwnerIdentity.Scheme, o =>
+            {
+                o.Cookie.Name = OwnerIdentity.CookieName;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromDays(365);
+                o.SlidingExpiration = true;
+                o.LoginPath = "/account/sign-in";
+                // Pages decide what a missing identity means (an empty list, a 404); never redirect API-style calls.
+                o.Events.OnRedirectToLogin = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                };
+            });
+        services.AddAuthorization();
+        return services;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authentication;
+
+namespace OpenChat.Web.Accounts;
+
+/// <summary>
+/// Who owns what a request reads and writes: a guest (<c>guest_</c> + 32 hex) issued at the first write, or
+/// (later) a member. The id lives only inside the encrypted, HttpOnly auth cookie; no header, query
+/// parameter or form field can set it.
+/// </summary>
+public static partial class OwnerIdentity
+{
+    public const string Scheme = "OpenChat";
+    public const string CookieName = "oc_id";
+    public const string KindClaim = "oc_kind";
+    public const string GuestKind = "guest";
+
+    public static string NewGuestId() => "guest_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public static bool IsGuestId(string value) => GuestIdPattern().IsMatch(value);
+
+    /// <summary>The owner of this request, or null when nobody has written anything yet.</summary>
+    public static string? FindOwnerId(this HttpContext context)
+    {
+        if (context.User.Identity?.IsAuthenticated != true)
+        {
+            return null;
+        }
+
+        var id = context.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        return string.IsNullOrEmpty(id) ? null : id;
+    }
+
+    /// <summary>The owner of this request, issuing a guest identity when there is none yet (only writes call this).</summary>
+    public static async Task<string> EnsureOwnerIdAsync(this HttpContext context)
+    {
+        var existing = context.FindOwnerId();
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        var guestId = NewGuestId();
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, guestId), new Claim(KindClaim, GuestKind)],
+            Scheme));
+        await context.SignInAsync(Scheme, principal, new AuthenticationProperties { IsPersistent = true });
+        context.User = principal;
+        return guestId;
+    }
+
+    [GeneratedRegex("^guest_[0-9a-f]{32}$")]
+    private static partial Regex GuestIdPattern();
+}

@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using OpenChat.Web.Chats;
+using OpenChat.Web.OpenRouter;
+using OpenChat.Web.Storage;
+
+namespace OpenChat.Web.Generation;
+
+/// <summary>
+/// Owns every running reply: starts it on its own task with its own cancellation, streams it from
+/// OpenRouter, flushes its text to storage at most every <see cref="GenerationOptions.FlushInterval"/>,
+/// stores the final text with status, usage and model, and tells the tabs following it.
+/// One reply runs per chat at a time.
+/// </summary>
+public sealed class GenerationRegistry : IDisposable
+{
+    private readonly ConcurrentDictionary<Guid, GenerationRun> _runsByChat = new();
+    private readonly IChatRepository _chats;
+    private readonly OpenRouterChatStreamer _upstream;
+    private readonly MarkdownRenderer _markdown;
+    private readonly LiveHub _hub;
+    private readonly TimeProvider _clock;
+    private readonly GenerationOptions _options;
+    private readonly OpenRouterOptions _openRouter;
+    private readonly ILogger<GenerationRegistry> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+
+    public GenerationRegistry(
+        IChatRepository chats,
+        OpenRouterChatStreamer upstream,
+        MarkdownRenderer markdown,
+        LiveHub hub,
+        TimeProvider clock,
+        IOptions<GenerationOptions> options,
+        IOptions<OpenRouterOptions> openRouter,
+        ILogger<GenerationRegistry> logger)
+    {
+        _chats = chats;
+        _upstream = upstream;
+        _markdown = markdown;
+        _hub = hub;
+        _clock = clock;
+        _options = options.Value;
+        _openRouter = openRouter.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Raised (on the run's task) after a reply's final state is stored.</summary>
+    public event Action<GenerationRun, ChatMessage>? ReplyFinished;
+
+    public int RunningCount => _runsByChat.Count;
+
+    public GenerationRun? FindRun(string ownerId, Guid chatId) =>
+        _runsByChat.TryGetValue(chatId, out var run) && run.Request.OwnerId == ownerId ? run : null;
+
+    /// <summary>Starts a reply. Returns null when this chat already has one running.</summary>
+    public GenerationRun? TryStart(ReplyRequest request)
+    {
+        var run = new GenerationRun(request, _markdown, _clock.GetUtcNow());
+        if (!_runsByChat.TryAdd(request.ChatId, run))
+        {
+            return null;
+        }
+
+        // Every tab of the owner showing this chat follows the reply, the sender's included: the turn
+        // (question and reply) reaches all of them through their ordered live stream.
+        foreach (var tab in _hub.TabsOf(request.OwnerId))
+        {
+            if (tab.ChatId == request.ChatId)
+            {
+                run.Attach(tab, isResume: false);
+            }
+        }
+
+        run.Completion = Task.Run(() => ExecuteAsync(run));
+        return run;
+    }
+
+    /// <returns>False when no such reply is running for this owner.</returns>
+    public bool Stop(string ownerId, Guid chatId, Guid replyId)
+    {
+        var run = FindRun(ownerId, chatId);
+        if (run is null || run.ReplyId != replyId)
+        {
+            return false;
+        }
+
+        run.RequestEnd(ReplyEnd.StopRequested);
+        return true;
+    }
+
+    /// <summary>Ends every run as interrupted, keeping its text (the app is stopping).</summary>
+    public async Task StopAllAsync()
+    {
+        _stopping.Cancel();
+        var runs = _runsByChat.Values.ToList();
+        foreach (var run in runs)
+        {
+            run.RequestEnd(ReplyEnd.Shutdown);
+        }
+
+        await Task.WhenAll(runs.Select(r => r.Completion));
+    }
+
+    private async Task ExecuteAsync(GenerationRun run)
+    {
+        var request = run.Request;
+        var status = MessageStatus.Complete;
+        ReplyError? error = null;
+        MessageUsage? usage = null;
+        using var idle = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation, idle.Token);
+        using var flushing = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        var flusher = FlushPeriodicallyAsync(run, flushing.Token);
+        try
+        {
+            var conversation = await LoadConversationAsync(request, linked.Token);
+            idle.CancelAfter(_openRouter.UpstreamIdleTimeout);
+            await foreach (var chunk in _upstream.StreamAsync(request.ApiKey, request.Model, conversation, linked.Token))
+            {
+                idle.CancelAfter(_openRouter.UpstreamIdleTimeout);
+                if (chunk.Text is not null)
+                {
+                    run.Append(chunk.Text, _clock.GetUtcNow());
+                }
+
+                if (chunk.Usage is not null)
+                {
+                    usage = chunk.Usage;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            (status, error) = run.EndReason switch
+            {
+                ReplyEnd.StopRequested => (MessageStatus.Stopped, null),
+                ReplyEnd.Shutdown => (MessageStatus.Interrupted, null),
+                _ => (MessageStatus.Error, new ReplyError(ReplyError.Timeout)),
+            };
+        }
+        catch (UpstreamException e)
+        {
+            (status, error) = (MessageStatus.Error, e.Error);
+            _logger.LogInformation("Reply {ReplyId} ended with upstream error {Kind} (HTTP {Status})", request.Reply.Id, e.Error.Kind, e.Error.HttpStatus);
+        }
+        catch (Exception e)
+        {
+            (status, error) = (MessageStatus.Error, new ReplyError(ReplyError.Upstream));
+            _logger.LogError(e, "Reply {ReplyId} failed", request.Reply.Id);
+        }
+
+        await flushing.CancelAsync();
+        await flusher;
+
+        var final = request.Reply with
+        {
+            Content = run.TextSnapshot(),
+            Status = status,
+            Usage = usage,
+            ErrorKind = error?.Format(),
+            UpdatedAt = _clock.StorageNow(),
+        };
+        await StoreFinalAsync(request, final);
+        _runsByChat.TryRemove(new KeyValuePair<Guid, GenerationRun>(request.ChatId, run));
+        run.Finish(final);
+        ReplyFinished?.Invoke(run, final);
+    }
+
+    private async Task<IReadOnlyList<ConversationTurn>> LoadConversationAsync(ReplyRequest request, CancellationToken cancellationToken)
+    {
+        var before = new MessageCursor(request.Reply.CreatedAt, request.Reply.Id);
+        var history = await _chats.ListMessagesAsync(request.OwnerId, request.ChatId, before, _options.HistoryMessages, cancellationToken);
+        var turns = new List<ConversationTurn>(history.Count);
+        foreach (var message in history)
+        {
+            if (message.Id != request.Reply.Id && message.Content.Length > 0)
+            {
+                turns.Add(new ConversationTurn(message.Role, message.Content));
+            }
+        }
+
+        return turns;
+    }
+
+    private async Task FlushPeriodicallyAsync(GenerationRun run, CancellationToken cancellationToken)
+    {
+        var flushed = run.Version;
+        using var timer = new PeriodicTimer(_options.FlushInterval, _clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var version = run.Version;
+                if (version == flushed)
+                {
+                    continue;
+                }
+
+                var update = new MessageUpdate(run.ReplyId, run.TextSnapshot(), MessageStatus.Streaming, null, null, _clock.StorageNow());
+                try
+                {
+                    await _chats.UpdateMessageAsync(run.Request.OwnerId, run.ChatId, update, cancellationToken);
+                    flushed = version;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _logger.LogWarning(e, "Could not flush reply {ReplyId}; will try again", run.ReplyId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task StoreFinalAsync(ReplyRequest request, ChatMessage final)
+    {
+        var update = new MessageUpdate(final.Id, final.Content, final.Status, final.Usage, final.ErrorKind, final.UpdatedAt);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _chats.UpdateMessageAsync(request.OwnerId, request.ChatId, update, CancellationToken.None);
+                return;
+            }
+            catch (Exception e) when (attempt < 3)
+            {
+                _logger.LogWarning(e, "Could not store the end of reply {ReplyId} (attempt {Attempt})", final.Id, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), CancellationToken.None);
+            }
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+}

@@ -1,0 +1,193 @@
+using System.Text;
+using OpenChat.Web.Chats;
+using OpenChat.Web.OpenRouter;
+
+namespace OpenChat.Web.Generation;
+
+/// <summary>
+/// The live state of one reply being written, owned by the server rather than by any request: its text,
+/// the tabs following it, and its cancellation. Every change to the text and to the followers happens under
+/// one lock, so a tab that attaches gets a snapshot followed by exactly the deltas after it.
+/// </summary>
+public sealed class GenerationRun
+{
+    private readonly object _gate = new();
+    private readonly StringBuilder _text = new();
+    private readonly StringBuilder _blocksHtml = new();
+    private readonly LiveMarkdownSplitter _splitter = new();
+    private readonly List<LiveTab> _followers = [];
+    private readonly MarkdownRenderer _markdown;
+    private readonly CancellationTokenSource _cancellation = new();
+    private int _renderedUpTo;
+    private int _version;
+
+    public GenerationRun(ReplyRequest request, MarkdownRenderer markdown, DateTimeOffset startedAt)
+    {
+        Request = request;
+        _markdown = markdown;
+        StartedAt = startedAt;
+    }
+
+    public ReplyRequest Request { get; }
+
+    public Guid ChatId => Request.ChatId;
+
+    public Guid ReplyId => Request.Reply.Id;
+
+    public DateTimeOffset StartedAt { get; }
+
+    public DateTimeOffset? FirstTokenAt { get; private set; }
+
+    public CancellationToken Cancellation => _cancellation.Token;
+
+    public ReplyEnd EndReason { get; private set; }
+
+    /// <summary>How many times a tab attached after the reply began (reloads, second tabs, reconnects).</summary>
+    public int Resumes { get; private set; }
+
+    public Task Completion { get; set; } = Task.CompletedTask;
+
+    /// <summary>Bumped on every append; the flusher writes when it moved.</summary>
+    public int Version => Volatile.Read(ref _version);
+
+    public void RequestEnd(ReplyEnd reason)
+    {
+        lock (_gate)
+        {
+            if (EndReason == ReplyEnd.None)
+            {
+                EndReason = reason;
+            }
+        }
+
+        _cancellation.Cancel();
+    }
+
+    public string TextSnapshot()
+    {
+        lock (_gate)
+        {
+            return _text.ToString();
+        }
+    }
+
+    public void Append(string delta, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            FirstTokenAt ??= now;
+            var before = _text.Length;
+            _text.Append(delta);
+            _version++;
+            SseFrame frame;
+            if (_splitter.Advance(_text))
+            {
+                var committed = _splitter.CommittedLength;
+                var blocks = _markdown.Render(_text.ToString(_renderedUpTo, committed - _renderedUpTo));
+                _blocksHtml.Append(blocks);
+                _renderedUpTo = committed;
+                var tail = _text.ToString(committed, _text.Length - committed);
+                frame = SseFrame.Create("oob", string.Concat(
+                    "<div hx-swap-oob=\"beforeend:#", MessageMarkup.BlocksId(ReplyId), "\">", blocks, "</div>",
+                    "<span id=\"", MessageMarkup.TailId(ReplyId), "\" hx-swap-oob=\"innerHTML\">", Html.Encode(tail), "</span>"));
+            }
+            else
+            {
+                frame = SseFrame.Create(null, Html.Encode(_text.ToString(before, _text.Length - before)));
+            }
+
+            foreach (var tab in _followers)
+            {
+                tab.Send(frame);
+            }
+        }
+    }
+
+    /// <summary>Adds a tab as a follower, first sending it the whole turn as it stands (idempotent per tab).</summary>
+    public void Attach(LiveTab tab, bool isResume)
+    {
+        lock (_gate)
+        {
+            if (_followers.Contains(tab))
+            {
+                return;
+            }
+
+            if (isResume)
+            {
+                Resumes++;
+            }
+
+            tab.Send(SseFrame.Create("oob", TurnSnapshotLocked()));
+            _followers.Add(tab);
+        }
+    }
+
+    public void Detach(LiveTab tab)
+    {
+        lock (_gate)
+        {
+            _followers.Remove(tab);
+        }
+    }
+
+    /// <summary>The reply as it stands, for a page rendered while it runs.</summary>
+    public MessageView ReplyView(string? antiforgeryToken)
+    {
+        lock (_gate)
+        {
+            return ReplyViewLocked(antiforgeryToken);
+        }
+    }
+
+    /// <summary>Sends the finished reply to every follower and lets them go.</summary>
+    public void Finish(ChatMessage final)
+    {
+        lock (_gate)
+        {
+            var finalHtml = _markdown.Render(final.Content);
+            var remainder = final.Content.Length >= _renderedUpTo && string.Equals(final.Content[.._renderedUpTo], _text.ToString(0, _renderedUpTo), StringComparison.Ordinal)
+                ? _markdown.Render(final.Content[_renderedUpTo..])
+                : null;
+            var view = new MessageView(final, finalHtml, null, IsLatestReply: true, AntiforgeryToken: null);
+            string data;
+            if (remainder is not null && string.Equals(string.Concat(_blocksHtml.ToString(), remainder), finalHtml, StringComparison.Ordinal))
+            {
+                // What the tabs already show is the final rendering: add the last block and keep the rest in place.
+                data = string.Concat(
+                    "<div hx-swap-oob=\"beforeend:#", MessageMarkup.BlocksId(ReplyId), "\">", remainder, "</div>",
+                    MessageMarkup.Article(view, oob: "true", preserveBlocks: true));
+            }
+            else
+            {
+                data = MessageMarkup.Article(view, oob: "true");
+            }
+
+            var frame = SseFrame.Create("oob", data + ComposerMarkup.IdleActionOob(ChatId));
+            foreach (var tab in _followers)
+            {
+                tab.Send(frame);
+            }
+
+            _followers.Clear();
+        }
+    }
+
+    private string TurnSnapshotLocked()
+    {
+        var user = Request.UserMessage;
+        var userView = new MessageView(user, string.Empty, null, false, null);
+        return string.Concat(
+            "<div id=\"", MessageMarkup.ArticleId(user.Id), "\" hx-swap-oob=\"delete\"></div>",
+            "<div id=\"", MessageMarkup.ArticleId(ReplyId), "\" hx-swap-oob=\"delete\"></div>",
+            "<div hx-swap-oob=\"beforeend:#thread\">", MessageMarkup.Article(userView), MessageMarkup.Article(ReplyViewLocked(null)), "</div>",
+            ComposerMarkup.StreamingActionOob(ChatId, ReplyId));
+    }
+
+    private MessageView ReplyViewLocked(string? antiforgeryToken)
+    {
+        var reply = Request.Reply with { Content = _text.ToString(), Status = MessageStatus.Streaming };
+        var tail = _text.ToString(_renderedUpTo, _text.Length - _renderedUpTo);
+        return new MessageView(reply, _blocksHtml.ToString(), tail, IsLatestReply: true, antiforgeryToken);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+
+namespace OpenChat.Web.Generation;
+
+/// <summary>The open live connections (tabs), by owner.</summary>
+public sealed class LiveHub
+{
+    private readonly ConcurrentDictionary<string, List<LiveTab>> _tabsByOwner = new(StringComparer.Ordinal);
+
+    public int ConnectionCount => _tabsByOwner.Values.Sum(tabs => { lock (tabs) { return tabs.Count; } });
+
+    public void Register(LiveTab tab)
+    {
+        while (true)
+        {
+            var tabs = _tabsByOwner.GetOrAdd(tab.OwnerId, static _ => []);
+            lock (tabs)
+            {
+                // A list emptied and removed by Unregister must not be used again.
+                if (_tabsByOwner.TryGetValue(tab.OwnerId, out var current) && ReferenceEquals(current, tabs))
+                {
+                    tabs.Add(tab);
+                    return;
+                }
+            }
+        }
+    }
+
+    public void Unregister(LiveTab tab)
+    {
+        if (!_tabsByOwner.TryGetValue(tab.OwnerId, out var tabs))
+        {
+            return;
+        }
+
+        lock (tabs)
+        {
+            tabs.Remove(tab);
+            if (tabs.Count == 0)
+            {
+                _tabsByOwner.TryRemove(new KeyValuePair<string, List<LiveTab>>(tab.OwnerId, tabs));
+            }
+        }
+    }
+
+    public IReadOnlyList<LiveTab> TabsOf(string ownerId)
+    {
+        if (!_tabsByOwner.TryGetValue(ownerId, out var tabs))
+        {
+            return [];
+        }
+
+        lock (tabs)
+        {
+            return tabs.ToArray();
+        }
+    }
+}
