@@ -1,1 +1,63 @@
-Console.WriteLine("bench placeholder");
+using OpenChat.Bench.Infrastructure;
+using OpenChat.Bench.Scenarios;
+
+// OpenChat.Bench [scenario...] [--duration 10s] [--concurrency 32] [--app path]
+// Runs each named scenario (default: all) against a fresh child process of the real app, prints plain tables to
+// stdout (progress goes to stderr), and writes the same as Markdown to bench/results/<scenario>-<timestamp>.md.
+// New scenarios: implement IScenario in Scenarios/ and add an instance here.
+IScenario[] scenarios =
+[
+    new LandingScenario(),
+    new PageWeightScenario(),
+];
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    await Console.Error.WriteLineAsync(BenchOptions.Usage);
+    return 2;
+}
+
+if (options.ShowHelp || options.ListScenarios)
+{
+    if (options.ShowHelp)
+    {
+        Console.WriteLine(BenchOptions.Usage);
+    }
+
+    Console.WriteLine("scenarios:");
+    foreach (var s in scenarios)
+    {
+        Console.WriteLine($"  {s.Name,-10} {s.Description}");
+    }
+
+    return 0;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true; // stop gracefully: the app child process is killed on the way out
+    cancel.Cancel();
+};
+
+try
+{
+    var runner = new ScenarioRunner(scenarios, Console.Out, Console.Error);
+    return await runner.RunAsync(options, args, cancel.Token);
+}
+catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidOperationException)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 2;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    await Console.Error.WriteLineAsync("cancelled");
+    return 130;
+}
