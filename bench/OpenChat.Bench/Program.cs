@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OpenChat.Bench.Infrastructure;
 using OpenChat.Bench.Scenarios;
 
@@ -39,12 +40,16 @@ if (options.ShowHelp || options.ListScenarios)
     return 0;
 }
 
+// Ctrl+C (SIGINT) and SIGTERM stop the run gracefully, so the app child process is killed on the way out.
 using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+void Stop(PosixSignalContext signal)
 {
-    e.Cancel = true; // stop gracefully: the app child process is killed on the way out
+    signal.Cancel = true;
     cancel.Cancel();
-};
+}
+
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 try
 {

@@ -134,6 +134,7 @@ public sealed class AppProcess : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             if (_process.HasExited)
             {
+                _process.WaitForExit(); // lets the redirected output drain, so the message below has all of it
                 throw new InvalidOperationException(
                     $"The app exited with code {_process.ExitCode} before /healthz answered ({AppDll}).\n--- app output ---\n{RecentOutput}");
             }

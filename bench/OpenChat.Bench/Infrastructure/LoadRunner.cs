@@ -114,6 +114,7 @@ public static class LoadRunner
         }
 
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(Worker));
+        cancellationToken.ThrowIfCancellationRequested();
 
         var elapsedWindow = TimeSpan.FromSeconds((double)(Math.Min(Stopwatch.GetTimestamp(), end) - start) / Stopwatch.Frequency);
         var appAfter = app?.Usage();
