@@ -1,0 +1,131 @@
+using System.Globalization;
+
+namespace OpenChat.Bench.Infrastructure;
+
+/// <summary>Command line: <c>[scenario...] [--duration 10s] [--concurrency 32] [--app path]</c>.</summary>
+public sealed record BenchOptions
+{
+    public IReadOnlyList<string> Scenarios { get; init; } = [];
+
+    /// <summary>Measured time of a load scenario (its warm-up comes on top).</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(2);
+
+    public int Concurrency { get; init; } = 32;
+
+    /// <summary>Path to OpenChat.Web.dll (or the folder holding it); null = the Release build output in the repository.</summary>
+    public string? AppPath { get; init; }
+
+    public bool ShowHelp { get; init; }
+
+    public bool ListScenarios { get; init; }
+
+    public const string Usage =
+        """
+        usage: OpenChat.Bench [scenario...] [--duration 10s] [--warmup 2s] [--concurrency 32] [--app path]
+
+          scenario        one or more scenario names (default: all of them)
+          --duration, -d  measured time per load scenario: 500ms, 10s, 1m, or plain seconds (max 10m)
+          --warmup        warm-up time before measuring (default 2s)
+          --concurrency, -c  concurrent workers (1..1024, default 32)
+          --app           OpenChat.Web.dll or the folder holding it
+                          (default: OpenChat.Web/bin/Release/net10.0 under the repository root)
+          --list          list the scenarios
+        """;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var scenarios = new List<string>();
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Count)
+                {
+                    throw new ArgumentException($"{arg} needs a value.");
+                }
+
+                return args[++i];
+            }
+
+            switch (arg)
+            {
+                case "--duration" or "-d":
+                    options = options with { Duration = ParseDuration(Value(), arg) };
+                    break;
+                case "--warmup" or "--warm-up":
+                    options = options with { WarmUp = ParseDuration(Value(), arg, allowZero: true) };
+                    break;
+                case "--concurrency" or "-c":
+                    var text = Value();
+                    if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > 1024)
+                    {
+                        throw new ArgumentException($"--concurrency must be a whole number from 1 to 1024 (it is '{text}').");
+                    }
+
+                    options = options with { Concurrency = n };
+                    break;
+                case "--app":
+                    options = options with { AppPath = Value() };
+                    break;
+                case "--list":
+                    options = options with { ListScenarios = true };
+                    break;
+                case "--help" or "-h" or "-?":
+                    options = options with { ShowHelp = true };
+                    break;
+                default:
+                    if (arg.StartsWith('-'))
+                    {
+                        throw new ArgumentException($"Unknown option '{arg}'.");
+                    }
+
+                    scenarios.Add(arg);
+                    break;
+            }
+        }
+
+        return options with { Scenarios = scenarios };
+    }
+
+    public static TimeSpan ParseDuration(string text, string option, bool allowZero = false)
+    {
+        var s = text.Trim().ToLowerInvariant();
+        double factor;
+        if (s.EndsWith("ms", StringComparison.Ordinal))
+        {
+            factor = 0.001;
+            s = s[..^2];
+        }
+        else if (s.EndsWith('s'))
+        {
+            factor = 1;
+            s = s[..^1];
+        }
+        else if (s.EndsWith('m'))
+        {
+            factor = 60;
+            s = s[..^1];
+        }
+        else
+        {
+            factor = 1;
+        }
+
+        if (!double.TryParse(s, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new ArgumentException($"{option}: '{text}' is not a duration (examples: 500ms, 10s, 1m).");
+        }
+
+        var result = TimeSpan.FromSeconds(value * factor);
+        if ((result <= TimeSpan.Zero && !allowZero) || result > TimeSpan.FromMinutes(10))
+        {
+            throw new ArgumentException($"{option}: '{text}' must be more than 0 and at most 10 minutes.");
+        }
+
+        return result;
+    }
+}
