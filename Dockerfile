@@ -29,10 +29,10 @@ WORKDIR /app
 # image's non-root "app" user (APP_UID=1654), so a new named volume starts with that owner.
 RUN mkdir -p /data && chown "$APP_UID:$APP_UID" /data
 
-# ASPNETCORE_HTTP_PORTS (8080 in the base image) is cleared so the URL below is the only binding and
-# Kestrel does not warn that URLS overrides HTTP_PORTS.
+# The app listens on PORT (platforms such as Render or Heroku set their own). ASPNETCORE_HTTP_PORTS
+# (8080 in the base image) is cleared so PORT is the only binding.
 ENV ASPNETCORE_ENVIRONMENT=Production \
-    ASPNETCORE_URLS=http://+:8080 \
+    PORT=8080 \
     ASPNETCORE_HTTP_PORTS="" \
     Storage__DataPath=/data \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -47,6 +47,6 @@ EXPOSE 8080
 # for one probe), the check uses bash's built-in /dev/tcp, which the Ubuntu-based image has: it sends
 # GET /healthz and passes only on an HTTP 200 status line. (A -chiseled base would need a different check.)
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q '^HTTP/1\\.[01] 200 '"]
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT:-8080} && printf 'GET /healthz HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q '^HTTP/1\\.[01] 200 '"]
 
 ENTRYPOINT ["dotnet", "OpenChat.Web.dll"]

@@ -1,4 +1,6 @@
+using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Generation;
 using OpenChat.Web.Hosting;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage;
@@ -16,14 +18,17 @@ builder.WebHost.UsePortFromEnvironment(builder.Configuration);
 
 builder.Services.AddWebPlatform(builder.Environment);
 builder.Services.AddStorage(builder.Configuration);
+builder.Services.AddAccounts();
 builder.Services.AddChats();
 builder.Services.AddOpenRouter(builder.Configuration);
+builder.Services.AddGeneration(builder.Configuration);
 builder.Services.AddTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseWebPlatform();
 app.MapHealthEndpoints();
+app.MapLiveStream();
 app.MapRazorPages();
 
 await app.RunAsync();

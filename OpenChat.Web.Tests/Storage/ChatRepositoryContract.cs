@@ -266,4 +266,40 @@ public abstract class ChatRepositoryContract
         Assert.Equal(messages, await Repository.ListMessagesAsync(owner, chat.Id, null, 100, default));
         Assert.Equal(messages[^1].CreatedAt, (await Repository.FindChatAsync(owner, chat.Id, default))!.LastMessageAt);
     }
+
+    [Fact]
+    public async Task Replies_left_streaming_become_interrupted_with_their_text_and_others_are_untouched()
+    {
+        var owner = NewOwner();
+        var chat = NewChat(owner, T0);
+        await Repository.CreateChatAsync(chat, default);
+        var done = NewMessage(chat.Id, T0.AddSeconds(1), MessageRole.Assistant, "finished", MessageStatus.Complete);
+        var left = NewMessage(chat.Id, T0.AddSeconds(2), MessageRole.Assistant, string.Empty, MessageStatus.Streaming);
+        await Repository.AddMessageAsync(owner, done, default);
+        await Repository.AddMessageAsync(owner, left, default);
+        await Repository.UpdateMessageAsync(owner, chat.Id, new MessageUpdate(left.Id, "half of it", MessageStatus.Streaming, null, null, T0.AddSeconds(3)), default);
+
+        var marked = await Repository.InterruptStreamingMessagesAsync(T0.AddMinutes(1), default);
+
+        Assert.True(marked >= 1);
+        var messages = await Repository.ListMessagesAsync(owner, chat.Id, null, 50, default);
+        Assert.Equal(done, messages[0]);
+        Assert.Equal(left with { Content = "half of it", Status = MessageStatus.Interrupted, UpdatedAt = T0.AddMinutes(1) }, messages[1]);
+        Assert.Equal(0, await Repository.InterruptStreamingMessagesAsync(T0.AddMinutes(2), default));
+    }
+
+    [Fact]
+    public async Task A_final_update_replaces_usage_and_error_rather_than_merging_them()
+    {
+        var owner = NewOwner();
+        var chat = NewChat(owner, T0);
+        await Repository.CreateChatAsync(chat, default);
+        var reply = NewMessage(chat.Id, T0.AddSeconds(1), MessageRole.Assistant, "old", MessageStatus.Complete) with { Usage = new MessageUsage(1, 2, 0.5m) };
+        await Repository.AddMessageAsync(owner, reply, default);
+
+        await Repository.UpdateMessageAsync(owner, chat.Id, new MessageUpdate(reply.Id, "new", MessageStatus.Error, null, "timeout||", T0.AddSeconds(2)), default);
+
+        var stored = (await Repository.ListMessagesAsync(owner, chat.Id, null, 50, default)).Single();
+        Assert.Equal(reply with { Content = "new", Status = MessageStatus.Error, Usage = null, ErrorKind = "timeout||", UpdatedAt = T0.AddSeconds(2) }, stored);
+    }
 }

@@ -1,3 +1,5 @@
+using OpenChat.Web.OpenRouter;
+
 namespace OpenChat.Web.Chats;
 
 public static class ChatsServiceCollectionExtensions
@@ -5,6 +7,9 @@ public static class ChatsServiceCollectionExtensions
     public static IServiceCollection AddChats(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ReplyKeyResolver>();
+        services.AddSingleton<SidebarPublisher>();
+        services.AddSingleton<ChatService>();
         return services;
     }
 }

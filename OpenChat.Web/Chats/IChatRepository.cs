@@ -30,6 +30,14 @@ public interface IChatRepository
     /// </summary>
     Task<IReadOnlyList<ChatMessage>> ListMessagesAsync(string ownerId, Guid chatId, MessageCursor? before, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Replaces a message's text, status, usage and error (usage and error are replaced, not merged).</summary>
     /// <returns>False when the owner has no such message in that chat.</returns>
     Task<bool> UpdateMessageAsync(string ownerId, Guid chatId, MessageUpdate update, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks every reply still <see cref="MessageStatus.Streaming"/> as <see cref="MessageStatus.Interrupted"/>,
+    /// keeping its text: run at start-up, when no reply of a previous process can still be running.
+    /// </summary>
+    /// <returns>How many replies were marked.</returns>
+    Task<int> InterruptStreamingMessagesAsync(DateTimeOffset at, CancellationToken cancellationToken);
 }

@@ -12,7 +12,7 @@ namespace OpenChat.Web.Generation;
 /// stores the final text with status, usage and model, and tells the tabs following it.
 /// One reply runs per chat at a time.
 /// </summary>
-public sealed class GenerationRegistry : IDisposable
+public sealed class GenerationRegistry
 {
     private readonly ConcurrentDictionary<Guid, GenerationRun> _runsByChat = new();
     private readonly IChatRepository _chats;
@@ -23,7 +23,6 @@ public sealed class GenerationRegistry : IDisposable
     private readonly GenerationOptions _options;
     private readonly OpenRouterOptions _openRouter;
     private readonly ILogger<GenerationRegistry> _logger;
-    private readonly CancellationTokenSource _stopping = new();
 
     public GenerationRegistry(
         IChatRepository chats,
@@ -89,17 +88,28 @@ public sealed class GenerationRegistry : IDisposable
         return true;
     }
 
-    /// <summary>Ends every run as interrupted, keeping its text (the app is stopping).</summary>
+    public void RequestEndAll(ReplyEnd reason)
+    {
+        foreach (var run in _runsByChat.Values)
+        {
+            run.RequestEnd(reason);
+        }
+    }
+
+    /// <summary>Ends every run as interrupted, keeping its text, and waits until each is stored (the app is stopping).</summary>
     public async Task StopAllAsync()
     {
-        _stopping.Cancel();
-        var runs = _runsByChat.Values.ToList();
-        foreach (var run in runs)
-        {
-            run.RequestEnd(ReplyEnd.Shutdown);
-        }
+        RequestEndAll(ReplyEnd.Shutdown);
+        await Task.WhenAll(_runsByChat.Values.Select(r => r.Completion));
+    }
 
-        await Task.WhenAll(runs.Select(r => r.Completion));
+    /// <summary>A tab that went away stops following whatever it followed.</summary>
+    public void DetachEverywhere(LiveTab tab)
+    {
+        if (tab.ChatId is { } chatId && _runsByChat.TryGetValue(chatId, out var run))
+        {
+            run.Detach(tab);
+        }
     }
 
     private async Task ExecuteAsync(GenerationRun run)
@@ -110,7 +120,7 @@ public sealed class GenerationRegistry : IDisposable
         MessageUsage? usage = null;
         using var idle = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation, idle.Token);
-        using var flushing = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        using var flushing = new CancellationTokenSource();
         var flusher = FlushPeriodicallyAsync(run, flushing.Token);
         try
         {
@@ -165,6 +175,7 @@ public sealed class GenerationRegistry : IDisposable
         _runsByChat.TryRemove(new KeyValuePair<Guid, GenerationRun>(request.ChatId, run));
         run.Finish(final);
         ReplyFinished?.Invoke(run, final);
+        run.Dispose();
     }
 
     private async Task<IReadOnlyList<ConversationTurn>> LoadConversationAsync(ReplyRequest request, CancellationToken cancellationToken)
@@ -231,6 +242,4 @@ public sealed class GenerationRegistry : IDisposable
             }
         }
     }
-
-    public void Dispose() => _stopping.Dispose();
 }

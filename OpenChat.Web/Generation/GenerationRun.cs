@@ -9,7 +9,7 @@ namespace OpenChat.Web.Generation;
 /// the tabs following it, and its cancellation. Every change to the text and to the followers happens under
 /// one lock, so a tab that attaches gets a snapshot followed by exactly the deltas after it.
 /// </summary>
-public sealed class GenerationRun
+public sealed class GenerationRun : IDisposable
 {
     private readonly object _gate = new();
     private readonly StringBuilder _text = new();
@@ -20,6 +20,7 @@ public sealed class GenerationRun
     private readonly CancellationTokenSource _cancellation = new();
     private int _renderedUpTo;
     private int _version;
+    private bool _finished;
 
     public GenerationRun(ReplyRequest request, MarkdownRenderer markdown, DateTimeOffset startedAt)
     {
@@ -54,13 +55,23 @@ public sealed class GenerationRun
     {
         lock (_gate)
         {
-            if (EndReason == ReplyEnd.None)
+            if (EndReason != ReplyEnd.None || _finished)
             {
-                EndReason = reason;
+                return;
             }
+
+            EndReason = reason;
         }
 
-        _cancellation.Cancel();
+        try
+        {
+            // Outside the lock: cancelling runs the upstream request's abort callbacks synchronously.
+            _cancellation.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run finished and was disposed in the meantime; nothing left to stop.
+        }
     }
 
     public string TextSnapshot()
@@ -145,6 +156,7 @@ public sealed class GenerationRun
     {
         lock (_gate)
         {
+            _finished = true;
             var finalHtml = _markdown.Render(final.Content);
             var remainder = final.Content.Length >= _renderedUpTo && string.Equals(final.Content[.._renderedUpTo], _text.ToString(0, _renderedUpTo), StringComparison.Ordinal)
                 ? _markdown.Render(final.Content[_renderedUpTo..])
@@ -190,4 +202,6 @@ public sealed class GenerationRun
         var tail = _text.ToString(_renderedUpTo, _text.Length - _renderedUpTo);
         return new MessageView(reply, _blocksHtml.ToString(), tail, IsLatestReply: true, antiforgeryToken);
     }
+
+    public void Dispose() => _cancellation.Dispose();
 }

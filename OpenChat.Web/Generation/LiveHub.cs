@@ -55,4 +55,22 @@ public sealed class LiveHub
             return tabs.ToArray();
         }
     }
+
+    /// <summary>Ends every live stream (the app is stopping; browsers reconnect to the next instance).</summary>
+    public void CloseAll()
+    {
+        foreach (var tabs in _tabsByOwner.Values)
+        {
+            LiveTab[] snapshot;
+            lock (tabs)
+            {
+                snapshot = tabs.ToArray();
+            }
+
+            foreach (var tab in snapshot)
+            {
+                tab.Close();
+            }
+        }
+    }
 }

@@ -10,6 +10,7 @@ public sealed class FileChatRepository(FileStore store) : IChatRepository
 {
     private const string ChatFile = "chat.json";
     private const string MessagesFolder = "messages";
+    private const string StreamingFolder = "streaming";
 
     public async Task CreateChatAsync(Chat chat, CancellationToken cancellationToken)
     {
@@ -95,6 +96,7 @@ public sealed class FileChatRepository(FileStore store) : IChatRepository
         }
 
         await FileStore.WriteAtomicAsync(Path.Combine(folder, MessagesFolder, MessageFileName(message.CreatedAt, message.Id)), message, cancellationToken);
+        MarkStreaming(ownerId, message.ChatId, message.Id, message.Status == MessageStatus.Streaming);
         if (message.CreatedAt > chat.LastMessageAt || message.CreatedAt > chat.UpdatedAt)
         {
             var latest = message.CreatedAt > chat.LastMessageAt ? message.CreatedAt : chat.LastMessageAt;
@@ -151,21 +153,68 @@ public sealed class FileChatRepository(FileStore store) : IChatRepository
             return false;
         }
 
-        var usage = update.Usage is null
-            ? message.Usage
-            : new MessageUsage(
-                update.Usage.PromptTokens ?? message.Usage?.PromptTokens,
-                update.Usage.CompletionTokens ?? message.Usage?.CompletionTokens,
-                update.Usage.CostUsd ?? message.Usage?.CostUsd);
+        // A flush of a streaming reply is frequent and replaceable: it skips the flush to disk (the rename
+        // is still atomic, so a killed process leaves the old or the new file, never half of one).
         await FileStore.WriteAtomicAsync(path!, message with
         {
             Content = update.Content,
             Status = update.Status,
             ErrorKind = update.ErrorKind,
-            Usage = usage,
+            Usage = update.Usage,
             UpdatedAt = update.UpdatedAt,
-        }, cancellationToken);
+        }, cancellationToken, durable: update.Status != MessageStatus.Streaming);
+        MarkStreaming(ownerId, chatId, update.MessageId, update.Status == MessageStatus.Streaming);
         return true;
+    }
+
+    public async Task<int> InterruptStreamingMessagesAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var markers = Path.Combine(store.Root, StreamingFolder);
+        if (!Directory.Exists(markers))
+        {
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var marker in Directory.EnumerateFiles(markers))
+        {
+            var parts = Path.GetFileName(marker).Split('~');
+            if (parts.Length == 3 && Guid.TryParse(parts[1], out var chatId) && Guid.TryParse(parts[2], out var messageId))
+            {
+                var message = await FindMessageAsync(parts[0], chatId, messageId, cancellationToken);
+                if (message?.Status == MessageStatus.Streaming &&
+                    await UpdateMessageAsync(parts[0], chatId, new MessageUpdate(messageId, message.Content, MessageStatus.Interrupted, message.Usage, message.ErrorKind, at), cancellationToken))
+                {
+                    count++;
+                }
+            }
+
+            File.Delete(marker);
+        }
+
+        return count;
+    }
+
+    private async Task<ChatMessage?> FindMessageAsync(string ownerId, Guid chatId, Guid messageId, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(ChatFolder(ownerId, chatId), MessagesFolder);
+        var path = Directory.Exists(folder) ? Directory.EnumerateFiles(folder, $"*-{messageId:N}.json").FirstOrDefault() : null;
+        return path is null ? null : await FileStore.ReadAsync<ChatMessage>(path, cancellationToken);
+    }
+
+    /// <summary>Streaming replies leave a marker file, so start-up finds them without reading every message.</summary>
+    private void MarkStreaming(string ownerId, Guid chatId, Guid messageId, bool streaming)
+    {
+        var marker = Path.Combine(store.Root, StreamingFolder, $"{ownerId}~{chatId:N}~{messageId:N}");
+        if (streaming)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+            File.WriteAllBytes(marker, []);
+        }
+        else if (File.Exists(marker))
+        {
+            File.Delete(marker);
+        }
     }
 
     private string ChatFolder(string ownerId, Guid chatId) =>

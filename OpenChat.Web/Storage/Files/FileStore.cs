@@ -66,7 +66,8 @@ public sealed partial class FileStore
         }
     }
 
-    public static async Task WriteAtomicAsync<T>(string path, T value, CancellationToken cancellationToken)
+    /// <param name="durable">Flush to disk before the rename, so the write also survives a power cut.</param>
+    public static async Task WriteAtomicAsync<T>(string path, T value, CancellationToken cancellationToken, bool durable = true)
     {
         var folder = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(folder);
@@ -77,7 +78,10 @@ public sealed partial class FileStore
             {
                 await JsonSerializer.SerializeAsync(stream, value, Json, cancellationToken);
                 await stream.FlushAsync(cancellationToken);
-                stream.Flush(flushToDisk: true);
+                if (durable)
+                {
+                    stream.Flush(flushToDisk: true);
+                }
             }
 
             File.Move(temporary, path, overwrite: true);

@@ -143,9 +143,7 @@ public sealed class PostgresChatRepository(NpgsqlDataSource dataSource) : IChatR
             """
             update messages m set
                 content = @Content, status = @Status, error_kind = @ErrorKind,
-                prompt_tokens = coalesce(@PromptTokens, m.prompt_tokens),
-                completion_tokens = coalesce(@CompletionTokens, m.completion_tokens),
-                cost_usd = coalesce(@CostUsd, m.cost_usd),
+                prompt_tokens = @PromptTokens, completion_tokens = @CompletionTokens, cost_usd = @CostUsd,
                 updated_at = @UpdatedAt
             from chats c
             where m.id = @MessageId and m.chat_id = @chatId and c.id = m.chat_id and c.owner_id = @ownerId
@@ -165,6 +163,15 @@ public sealed class PostgresChatRepository(NpgsqlDataSource dataSource) : IChatR
             },
             cancellationToken: cancellationToken));
         return rows == 1;
+    }
+
+    public async Task<int> InterruptStreamingMessagesAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "update messages set status = 'interrupted', updated_at = @at where status = 'streaming'",
+            new { at = at.UtcDateTime },
+            cancellationToken: cancellationToken));
     }
 
     private sealed record ChatRow(

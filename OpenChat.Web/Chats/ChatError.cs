@@ -1,0 +1,26 @@
+namespace OpenChat.Web.Chats;
+
+/// <summary>Why a chat operation was refused: an HTTP status and a sentence for the person.</summary>
+public sealed record ChatError(int StatusCode, string Message)
+{
+    public static ChatError NotFound { get; } = new(StatusCodes.Status404NotFound, "That chat does not exist, or it is not yours.");
+
+    public static ChatError EmptyMessage { get; } = new(StatusCodes.Status422UnprocessableEntity, "Type a message first.");
+
+    public static ChatError MessageTooLong { get; } = new(StatusCodes.Status413PayloadTooLarge,
+        $"That message is longer than {ChatLimits.MaxMessageCharacters:N0} characters. Shorten it or split it into parts.");
+
+    public static ChatError ReplyRunning { get; } = new(StatusCodes.Status409Conflict,
+        "A reply is still being written in this chat. Wait for it, or press Stop.");
+
+    public static ChatError NoKey { get; } = new(StatusCodes.Status422UnprocessableEntity,
+        "No OpenRouter API key is available yet. Add your key to start chatting.");
+
+    public static ChatError EmptyTitle { get; } = new(StatusCodes.Status422UnprocessableEntity, "A chat needs a title.");
+
+    public static ChatError TitleTooLong { get; } = new(StatusCodes.Status422UnprocessableEntity,
+        $"Titles can be at most {Chat.MaxTitleLength} characters.");
+
+    public static ChatError NotLatestReply { get; } = new(StatusCodes.Status409Conflict,
+        "Only the latest reply can be regenerated or retried.");
+}

@@ -1,0 +1,10 @@
+namespace OpenChat.Web.Chats;
+
+public static class ChatLimits
+{
+    /// <summary>Longest message accepted (the original cut silently at 8,000; we refuse clearly instead).</summary>
+    public const int MaxMessageCharacters = 32_000;
+
+    /// <summary>Chats in a sidebar page and messages in a thread page.</summary>
+    public const int PageSize = 50;
+}

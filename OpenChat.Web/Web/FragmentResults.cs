@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Mvc;
+using OpenChat.Web.Chats;
+
+namespace OpenChat.Web.Web;
+
+/// <summary>Small HTML answers for htmx: a fragment, or a refusal shown where the person will see it.</summary>
+public static class FragmentResults
+{
+    /// <summary>Raw HTML produced by the app's own markup builders (already encoded where needed).</summary>
+    public static ContentResult Html(string html, int statusCode = StatusCodes.Status200OK) => new()
+    {
+        Content = html,
+        ContentType = "text/html; charset=utf-8",
+        StatusCode = statusCode,
+    };
+
+    /// <summary>
+    /// A refusal as an htmx fragment: the message replaces the content of <paramref name="target"/>
+    /// (<c>HX-Retarget</c>), or appears as a toast when there is no natural place for it.
+    /// </summary>
+    public static ContentResult Refusal(HttpResponse response, ChatError error, string? target = null)
+    {
+        response.Headers["HX-Retarget"] = target ?? "#toasts";
+        response.Headers["HX-Reswap"] = target is null ? "beforeend" : "innerHTML";
+        var markup = target is null
+            ? $"<div class=\"toast toast-error\" role=\"alert\">{Chats.Html.Encode(error.Message)}</div>"
+            : $"<p class=\"form-error\" role=\"alert\">{Chats.Html.Encode(error.Message)}</p>";
+        return Html(markup, error.StatusCode);
+    }
+}
