@@ -17,6 +17,11 @@ public static class ChatListMarkup
     public static string Items(IReadOnlyList<Chat> chats, Guid? currentChatId, bool hasMore)
     {
         var builder = new StringBuilder(chats.Count * 420 + 200);
+        if (chats.Count == 0 && !hasMore)
+        {
+            builder.Append("<li class=\"chat-empty empty\"><p class=\"empty-title\">No chats yet</p><p>Your conversations will show up here.</p></li>");
+        }
+
         foreach (var chat in chats)
         {
             AppendItem(builder, chat, chat.Id == currentChatId);
@@ -32,7 +37,7 @@ public static class ChatListMarkup
                 builder.Append("&amp;current=").Append(current.ToString("N"));
             }
 
-            builder.Append("\" hx-trigger=\"revealed\" hx-swap=\"outerHTML\"><span class=\"sr-only\">Loading older chats</span></li>");
+            builder.Append("\" hx-trigger=\"revealed\" hx-swap=\"outerHTML\"><span class=\"visually-hidden\">Loading older chats</span></li>");
         }
 
         return builder.ToString();

@@ -37,7 +37,7 @@ public static class MessageMarkup
         builder.Append('>');
         if (message.Role == MessageRole.User)
         {
-            builder.Append("<h3 class=\"sr-only\">You said</h3><div class=\"msg-body\"><p class=\"msg-text\">")
+            builder.Append("<h2 class=\"visually-hidden\">You said</h2><div class=\"message-body\"><p class=\"msg-text\">")
                 .Append(Html.Encode(message.Content)).Append("</p></div>");
         }
         else
@@ -52,7 +52,7 @@ public static class MessageMarkup
     private static void AppendReply(StringBuilder builder, MessageView view, bool preserveBlocks)
     {
         var message = view.Message;
-        builder.Append("<h3 class=\"sr-only\">OpenChat replied</h3><div class=\"msg-body\"><div class=\"md\" id=\"")
+        builder.Append("<h2 class=\"visually-hidden\">OpenChat replied</h2><div class=\"message-body\"><div class=\"md prose\" id=\"")
             .Append(BlocksId(message.Id)).Append("\" hx-disable");
         if (preserveBlocks)
         {
@@ -69,7 +69,7 @@ public static class MessageMarkup
             // Deltas arrive as unnamed SSE events (8 bytes of framing each) and are appended here as escaped text.
             builder.Append("<span class=\"tail\" id=\"").Append(TailId(message.Id))
                 .Append("\" sse-swap=\"message\" hx-swap=\"beforeend\">").Append(Html.Encode(view.Tail)).Append("</span>")
-                .Append("<span class=\"typing\" aria-hidden=\"true\"></span>");
+                .Append("<span class=\"typing\" aria-hidden=\"true\"><span></span><span></span><span></span></span>");
         }
 
         builder.Append("</div>");

@@ -23,7 +23,7 @@ public static class FragmentResults
         response.Headers["HX-Retarget"] = target ?? "#toasts";
         response.Headers["HX-Reswap"] = target is null ? "beforeend" : "innerHTML";
         var markup = target is null
-            ? $"<div class=\"toast toast-error\" role=\"alert\">{Chats.Html.Encode(error.Message)}</div>"
+            ? $"<div class=\"toast toast-danger\" role=\"alert\">{Chats.Html.Encode(error.Message)}</div>"
             : $"<p class=\"form-error\" role=\"alert\">{Chats.Html.Encode(error.Message)}</p>";
         return Html(markup, error.StatusCode);
     }

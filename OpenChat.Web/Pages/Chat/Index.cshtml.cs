@@ -1,10 +1,57 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using OpenChat.Web.Accounts;
+using OpenChat.Web.Chats;
+using OpenChat.Web.OpenRouter;
+using OpenChat.Web.Web;
 
 namespace OpenChat.Web.Pages.Chat;
 
-public sealed class IndexModel : PageModel
+/// <summary><c>/chat</c>: the dashboard. Its composer creates a chat from the first message and sends it.</summary>
+public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys) : PageModel
 {
-    public void OnGet()
+    public SidebarView Sidebar { get; private set; } = new([], false, null);
+
+    public ComposerView Composer { get; private set; } = new("/chat", null, null, null);
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(null, null, cancellationToken);
+
+    public async Task<IActionResult> OnPostAsync(string? text, CancellationToken cancellationToken)
     {
+        var ownerId = await HttpContext.EnsureOwnerIdAsync();
+        var result = await chats.StartChatAsync(ownerId, text, cancellationToken);
+        if (result.Error is { } error)
+        {
+            if (Request.IsHtmx())
+            {
+                return FragmentResults.Refusal(Response, error, "#composer-error");
+            }
+
+            Response.StatusCode = error.StatusCode;
+            await LoadAsync(error.Message, text, cancellationToken);
+            return Page();
+        }
+
+        var url = $"/chat/{result.Value!.Chat.Id:D}";
+        if (Request.IsHtmx())
+        {
+            Response.Headers["HX-Location"] = url;
+            return new NoContentResult();
+        }
+
+        return Redirect(url);
+    }
+
+    private async Task LoadAsync(string? error, string? text, CancellationToken cancellationToken)
+    {
+        var ownerId = HttpContext.FindOwnerId();
+        var (list, hasMore) = await chats.ListAsync(ownerId, null, cancellationToken);
+        Sidebar = new SidebarView(list, hasMore, null);
+        var canSend = await keys.HasKeyAsync(ownerId, cancellationToken);
+        Composer = new ComposerView("/chat", null, null, canSend ? null : ChatError.NoKey.Message, error, text);
+        if (ownerId is not null)
+        {
+            ViewData.SetLiveUrl(null);
+        }
     }
 }

@@ -16,6 +16,7 @@ public static class LayoutData
     public const string ThemeKey = "Theme";
     public const string BrandThemeKey = "BrandTheme";
     public const string NoIndexKey = "NoIndex";
+    public const string LiveUrlKey = "LiveUrl";
 
     public const string DefaultTitle = "OpenChat — open-source AI chat, fast and private";
     public const string DefaultDescription =
@@ -50,12 +51,21 @@ public static class LayoutData
 
     /// <summary>Configuration key for the public source-code link in the footer.</summary>
     public const string SourceCodeUrlKey = "Site:SourceCodeUrl";
-    public const string DefaultSourceCodeUrl = "https://github.com/opentech1/openchat";
 
-    public static string SourceCodeUrl(IConfiguration configuration) =>
-        configuration[SourceCodeUrlKey] is { Length: > 0 } url && url.StartsWith("https://", StringComparison.Ordinal) ? url : DefaultSourceCodeUrl;
+    /// <summary>The public repository of this deployment (<c>Site:SourceCodeUrl</c>); no link is shown when unset.</summary>
+    public static string? SourceCodeUrl(IConfiguration configuration) =>
+        configuration[SourceCodeUrlKey] is { Length: > 0 } url && url.StartsWith("https://", StringComparison.Ordinal) ? url : null;
 
     public static bool NoIndex(this ViewDataDictionary viewData) => viewData[NoIndexKey] is true;
+
+    /// <summary>The tab's live stream (<c>sse-connect</c>), set by chat pages once the visitor owns something.</summary>
+    public static string? LiveUrl(this ViewDataDictionary viewData) => viewData[LiveUrlKey] as string;
+
+    public static void SetLiveUrl(this ViewDataDictionary viewData, Guid? chatId)
+    {
+        var tab = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+        viewData[LiveUrlKey] = chatId is { } id ? $"/chat/live?chat={id:D}&tab={tab}" : $"/chat/live?tab={tab}";
+    }
 
     public static void SetTheme(this ViewDataDictionary viewData, string? theme) => viewData[ThemeKey] = theme;
 

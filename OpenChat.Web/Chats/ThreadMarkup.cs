@@ -1,0 +1,69 @@
+using System.Globalization;
+using OpenChat.Web.Generation;
+
+namespace OpenChat.Web.Chats;
+
+/// <summary>A page of a thread as articles, with the running reply shown as it stands in memory right now.</summary>
+public static class ThreadMarkup
+{
+    public static IReadOnlyList<string> Articles(ThreadPage page, MarkdownRenderer markdown, string? antiforgeryToken, bool isNewestPage)
+    {
+        var articles = new List<string>(page.Messages.Count);
+        var latestReplyId = isNewestPage ? page.Messages.LastOrDefault(m => m.Role == MessageRole.Assistant)?.Id : null;
+        var lastId = page.Messages.Count > 0 ? page.Messages[^1].Id : (Guid?)null;
+        foreach (var message in page.Messages)
+        {
+            MessageView view;
+            if (page.RunningReply is { } run && run.ReplyId == message.Id)
+            {
+                view = run.ReplyView(antiforgeryToken);
+            }
+            else
+            {
+                var html = message.Role == MessageRole.Assistant ? markdown.Render(message.Content) : string.Empty;
+                view = new MessageView(message, html, null, message.Id == latestReplyId && message.Id == lastId, antiforgeryToken);
+            }
+
+            articles.Add(MessageMarkup.Article(view));
+        }
+
+        return articles;
+    }
+
+    /// <summary>Where the page of older messages comes from, when there are any.</summary>
+    public static string? OlderUrl(Guid chatId, ThreadPage page)
+    {
+        if (!page.HasOlder || page.Messages.Count == 0)
+        {
+            return null;
+        }
+
+        var oldest = page.Messages[0];
+        return string.Create(CultureInfo.InvariantCulture, $"/chat/{chatId:D}/messages?before={oldest.CreatedAt.UtcTicks}_{oldest.Id:N}");
+    }
+
+    /// <summary>The sentinel at the top of a thread that loads the previous page when scrolled into view.</summary>
+    public static string OlderSentinel(string url) =>
+        $"<div class=\"thread-older\" hx-get=\"{url}\" hx-trigger=\"revealed\" hx-swap=\"outerHTML\"><span class=\"spinner\" aria-hidden=\"true\"></span><span class=\"visually-hidden\">Loading earlier messages</span></div>";
+
+    public static bool TryParseCursor(string? value, out MessageCursor? cursor)
+    {
+        cursor = null;
+        if (string.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+
+        var parts = value.Split('_');
+        if (parts.Length == 2 &&
+            long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) &&
+            ticks is >= 0 and <= 3155378975999999999 &&
+            Guid.TryParseExact(parts[1], "N", out var id))
+        {
+            cursor = new MessageCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
+            return true;
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using OpenChat.Web.Accounts;
+using OpenChat.Web.Chats;
+using OpenChat.Web.Web;
+using ChatRecord = OpenChat.Web.Chats.Chat;
+
+namespace OpenChat.Web.Pages.Chat;
+
+/// <summary>
+/// <c>/chat/{id}/rename</c>: inline rename in the sidebar (htmx swaps the list item for a small form), or a
+/// page with the same form without JavaScript.
+/// </summary>
+public sealed class RenameModel(ChatService chats) : PageModel
+{
+    public ChatRecord Chat { get; private set; } = null!;
+
+    public string? Error { get; private set; }
+
+    public string? Title { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, bool cancel, CancellationToken cancellationToken)
+    {
+        var chat = await chats.FindAsync(HttpContext.FindOwnerId(), id, cancellationToken);
+        if (chat is null)
+        {
+            return NotFound();
+        }
+
+        if (cancel && Request.WantsFragment())
+        {
+            var current = Request.Headers["HX-Current-URL"].ToString().EndsWith($"/chat/{id:D}", StringComparison.OrdinalIgnoreCase);
+            return FragmentResults.Html(ChatListMarkup.Item(chat, current));
+        }
+
+        Chat = chat;
+        Title = chat.Title;
+        return Request.WantsFragment() ? Partial("_RenameForm", this) : Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id, string? title, CancellationToken cancellationToken)
+    {
+        var ownerId = HttpContext.FindOwnerId();
+        var result = ownerId is null ? new ChatResult<ChatRecord>(null, ChatError.NotFound) : await chats.RenameAsync(ownerId, id, title, cancellationToken);
+        if (result.Error == ChatError.NotFound)
+        {
+            return Request.IsHtmx() ? FragmentResults.Refusal(Response, ChatError.NotFound) : NotFound();
+        }
+
+        if (result.Error is { } error)
+        {
+            Chat = (await chats.FindAsync(ownerId, id, cancellationToken))!;
+            Error = error.Message;
+            Title = title;
+            Response.StatusCode = error.StatusCode;
+            return Request.IsHtmx() ? Partial("_RenameForm", this) : Page();
+        }
+
+        var renamed = result.Value!;
+        if (!Request.IsHtmx())
+        {
+            return Redirect($"/chat/{id:D}");
+        }
+
+        var current = Request.Headers["HX-Current-URL"].ToString().EndsWith($"/chat/{id:D}", StringComparison.OrdinalIgnoreCase);
+        var heading = current ? $"<h1 class=\"thread-title\" id=\"thread-title\" hx-swap-oob=\"true\">{Html.Encode(renamed.Title)}</h1>" : string.Empty;
+        return FragmentResults.Html(ChatListMarkup.Item(renamed, current) + heading);
+    }
+}

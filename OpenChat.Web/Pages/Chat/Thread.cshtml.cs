@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using OpenChat.Web.Accounts;
+using ChatRecord = OpenChat.Web.Chats.Chat;
+using OpenChat.Web.Chats;
+using OpenChat.Web.Generation;
+using OpenChat.Web.OpenRouter;
+using OpenChat.Web.Web;
+
+namespace OpenChat.Web.Pages.Chat;
+
+/// <summary><c>/chat/{id}</c>: one conversation and its composer.</summary>
+public sealed class ThreadModel(ChatService chats, ReplyKeyResolver keys, MarkdownRenderer markdown, IAntiforgery antiforgery) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public Guid Id { get; set; }
+
+    public ChatRecord Chat { get; private set; } = null!;
+
+    public SidebarView Sidebar { get; private set; } = new([], false, null);
+
+    public ComposerView Composer { get; private set; } = null!;
+
+    public IReadOnlyList<string> Articles { get; private set; } = [];
+
+    public string? OlderUrl { get; private set; }
+
+    public bool IsStreaming { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
+        await LoadAsync(null, null, cancellationToken) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync(string? text, CancellationToken cancellationToken)
+    {
+        var ownerId = HttpContext.FindOwnerId();
+        var result = ownerId is null
+            ? new ChatResult<SentMessage>(null, ChatError.NotFound)
+            : await chats.SendAsync(ownerId, Id, text, cancellationToken);
+        if (result.Error is { } error)
+        {
+            if (Request.IsHtmx())
+            {
+                return FragmentResults.Refusal(Response, error, "#composer-error");
+            }
+
+            if (error == ChatError.NotFound)
+            {
+                return NotFound();
+            }
+
+            Response.StatusCode = error.StatusCode;
+            await LoadAsync(error.Message, text, cancellationToken);
+            return Page();
+        }
+
+        if (Request.IsHtmx())
+        {
+            // The question and the reply reach this tab (and every other tab on this chat) over its live stream.
+            return FragmentResults.Html("<div id=\"composer-error\" class=\"composer-error\" hx-swap-oob=\"true\"></div>");
+        }
+
+        return Redirect($"/chat/{Id:D}");
+    }
+
+    private async Task<bool> LoadAsync(string? error, string? text, CancellationToken cancellationToken)
+    {
+        var ownerId = HttpContext.FindOwnerId();
+        var chat = await chats.FindAsync(ownerId, Id, cancellationToken);
+        if (chat is null || ownerId is null)
+        {
+            return false;
+        }
+
+        Chat = chat;
+        var (list, hasMore) = await chats.ListAsync(ownerId, null, cancellationToken);
+        Sidebar = new SidebarView(list, hasMore, Id);
+        var thread = await chats.LoadThreadAsync(ownerId, Id, null, cancellationToken);
+        var token = antiforgery.GetAndStoreTokens(HttpContext).RequestToken;
+        Articles = ThreadMarkup.Articles(thread, markdown, token, isNewestPage: true);
+        OlderUrl = ThreadMarkup.OlderUrl(Id, thread);
+        IsStreaming = thread.RunningReply is not null;
+        var canSend = await keys.HasKeyAsync(ownerId, cancellationToken);
+        Composer = new ComposerView($"/chat/{Id:D}", Id, thread.RunningReply?.ReplyId, canSend ? null : ChatError.NoKey.Message, error, text);
+        ViewData.SetLiveUrl(Id);
+        return true;
+    }
+}

@@ -1,0 +1,88 @@
+// OpenChat's own script: the few things a server cannot do. Everything else is htmx and HTML.
+(function () {
+  "use strict";
+  var doc = document;
+  var finePointer = window.matchMedia("(pointer: fine)");
+  var STICK_PX = 48;
+  var stick = true;
+
+  function nearBottom() {
+    return window.innerHeight + window.scrollY >= doc.documentElement.scrollHeight - STICK_PX;
+  }
+
+  function jumpButton() { return doc.querySelector("[data-jump-latest]"); }
+
+  function toBottom(smooth) {
+    window.scrollTo({ top: doc.documentElement.scrollHeight, behavior: smooth ? "smooth" : "instant" });
+  }
+
+  // Enter sends and Shift+Enter is a new line, where there is a real keyboard; on touch, Enter is a new line.
+  doc.addEventListener("keydown", function (e) {
+    var box = e.target;
+    if (e.key !== "Enter" || e.shiftKey || e.isComposing || !box.matches || !box.matches("textarea[data-enter-send]") || !finePointer.matches) return;
+    e.preventDefault();
+    var send = doc.querySelector("#composer-action button[type=submit]:not([form])");
+    if (send && !send.disabled && box.value.trim()) box.form.requestSubmit(send);
+  });
+
+  // A sent message clears the composer (the question comes back over the live stream).
+  doc.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.detail.elt;
+    if (form && form.matches && form.matches("form[data-composer]") && e.detail.successful) {
+      form.reset();
+      stick = true;
+    }
+  });
+
+  // Copy a reply or a code block.
+  doc.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-copy]");
+    if (button) {
+      var source = button.dataset.copy === "code"
+        ? button.closest(".code-block").querySelector("pre")
+        : button.closest("article").querySelector(".prose");
+      if (!source || !navigator.clipboard) return;
+      navigator.clipboard.writeText(source.innerText.trim()).then(function () {
+        var label = button.textContent;
+        button.textContent = "Copied";
+        setTimeout(function () { button.textContent = label; }, 1500);
+      });
+      return;
+    }
+    if (e.target.closest && e.target.closest("[data-jump-latest]")) { stick = true; toBottom(true); return; }
+    var closer = e.target.closest && e.target.closest("[data-close-dialog]");
+    if (closer) closer.closest("dialog").close();
+  });
+
+  // Sticky scroll: follow a growing thread while within 48 px of the bottom; otherwise offer "Jump to latest".
+  window.addEventListener("scroll", function () {
+    stick = nearBottom();
+    var jump = jumpButton();
+    if (jump && stick) jump.hidden = true;
+  }, { passive: true });
+
+  var observer = new MutationObserver(function () {
+    if (stick) { toBottom(false); return; }
+    var jump = jumpButton();
+    if (jump) jump.hidden = false;
+  });
+
+  function bind(root) {
+    var thread = doc.getElementById("thread");
+    if (thread && !thread.dataset.observed) {
+      thread.dataset.observed = "1";
+      observer.disconnect();
+      observer.observe(thread, { childList: true, subtree: true, characterData: true });
+      stick = true;
+      toBottom(false);
+    }
+    // Dialogs arrive as fragments; open them as modals (focus is kept inside, Escape closes) and clean up after.
+    (root || doc).querySelectorAll && (root || doc).querySelectorAll("dialog[data-modal]:not([open])").forEach(function (dialog) {
+      dialog.addEventListener("close", function () { dialog.remove(); });
+      dialog.showModal();
+    });
+  }
+
+  doc.addEventListener("htmx:load", function (e) { bind(e.detail.elt); });
+  if (doc.readyState !== "loading") bind(doc); else doc.addEventListener("DOMContentLoaded", function () { bind(doc); });
+})();
