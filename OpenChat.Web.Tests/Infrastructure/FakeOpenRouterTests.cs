@@ -269,9 +269,14 @@ public sealed class FakeOpenRouterTests : IAsyncLifetime
     public async Task Models_can_hang_until_the_client_gives_up()
     {
         _fake.ModelsHang = true;
-        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
-        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => http.GetAsync(new Uri(_fake.BaseUrl + "/models")));
+        using var http = new HttpClient();
+        using var cts = new CancellationTokenSource();
+        var get = http.GetAsync(new Uri(_fake.BaseUrl + "/models"), cts.Token);
+
         var request = await _fake.WaitForRequestAsync(r => r.Path.EndsWith("/models", StringComparison.Ordinal), Timeout);
+        Assert.False(get.IsCompleted);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => get);
         await _fake.WaitForDisconnectAsync(request, Timeout);
     }
 

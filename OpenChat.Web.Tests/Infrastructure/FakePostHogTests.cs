@@ -90,11 +90,13 @@ public sealed class FakePostHogTests : IAsyncLifetime
     public async Task Hang_holds_the_request_until_the_client_gives_up()
     {
         _fake.Mode = FakePostHogMode.Hang;
-        using var impatient = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
-        await Assert.ThrowsAnyAsync<TaskCanceledException>(() =>
-            impatient.PostAsync(new Uri(_fake.BaseUrl, "batch/"), new StringContent(BatchJson, Encoding.UTF8, "application/json")));
+        using var cts = new CancellationTokenSource();
+        var post = _http.PostAsync(new Uri(_fake.BaseUrl, "batch/"), new StringContent(BatchJson, Encoding.UTF8, "application/json"), cts.Token);
 
         var batch = await _fake.WaitForBatchAsync(_ => true, Timeout);
+        Assert.False(post.IsCompleted);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => post);
         Assert.False(batch.Accepted);
         Assert.Empty(_fake.Events);
     }
