@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -114,10 +115,15 @@ public sealed class AppHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
+        // UseSetting makes the values visible while Program builds (host configuration); the in-memory source added here is
+        // applied after Program's own sources, so the test's values also beat the conventional environment variables
+        // (OPENROUTER_API_KEY, DATABASE_URL, ...) that Program maps in after the defaults.
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
 
         builder.ConfigureLogging(logging =>
         {

@@ -123,3 +123,44 @@ public sealed class AppHostOnPostgresTests(PostgresDatabase database) : IClassFi
         Assert.Contains(app.LogLines, l => l.Contains("Storage: Postgres", StringComparison.Ordinal));
     }
 }
+
+[CollectionDefinition(nameof(ProcessEnvironmentCollection), DisableParallelization = true)]
+public sealed class ProcessEnvironmentCollection;
+
+/// <summary>Changes process environment variables, so it runs alone (after the parallel tests).</summary>
+[Collection(nameof(ProcessEnvironmentCollection))]
+[Trait("Category", TestCategories.Integration)]
+public sealed class AppHostEnvironmentIsolationTests
+{
+    [Fact]
+    public void Test_settings_beat_a_developers_environment_variables()
+    {
+        string[] names = ["OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "DATABASE_URL", "POSTHOG_API_KEY"];
+        var saved = names.ToDictionary(n => n, Environment.GetEnvironmentVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable("OPENROUTER_API_KEY", "sk-or-v1-from-the-environment");
+            Environment.SetEnvironmentVariable("OPENROUTER_BASE_URL", "https://openrouter.example/api/v1");
+            Environment.SetEnvironmentVariable("DATABASE_URL", "postgres://u:p@db.example:5432/prod");
+            Environment.SetEnvironmentVariable("POSTHOG_API_KEY", "phc_from_the_environment");
+
+            using var app = new AppHost(new Dictionary<string, string?> { ["OpenRouter:ApiKey"] = "sk-or-v1-from-the-test" }).Start();
+            var openRouter = app.Services.GetRequiredService<IOptions<OpenRouterOptions>>().Value;
+            var storage = app.Services.GetRequiredService<IOptions<OpenChat.Web.Storage.StorageOptions>>().Value;
+            var postHog = app.Services.GetRequiredService<IOptions<OpenChat.Web.Telemetry.PostHogOptions>>().Value;
+
+            Assert.Equal("sk-or-v1-from-the-test", openRouter.ApiKey);
+            Assert.Equal("127.0.0.1", openRouter.BaseUrl.Host);
+            Assert.Equal(OpenChat.Web.Storage.StorageBackend.File, storage.Backend);
+            Assert.Equal(app.DataPath, storage.DataPath);
+            Assert.False(postHog.Enabled);
+        }
+        finally
+        {
+            foreach (var (name, value) in saved)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+        }
+    }
+}
