@@ -69,7 +69,7 @@ public sealed class AppHost : WebApplicationFactory<Program>
     /// </summary>
     public IReadOnlyList<string> LogLines => _logLines.ToArray();
 
-    /// <summary>Starts Kestrel on a free loopback port (idempotent) and fills <see cref="BaseAddress"/>.</summary>
+    /// <summary>Starts Kestrel on a free loopback port (idempotent) and fills <see cref="BaseAddress"/>. If the app fails to start, the host is disposed and the error rethrown.</summary>
     public AppHost Start()
     {
         lock (_startGate)
@@ -79,7 +79,17 @@ public sealed class AppHost : WebApplicationFactory<Program>
                 return this;
             }
 
-            StartServer();
+            try
+            {
+                StartServer();
+            }
+            catch
+            {
+                // The caller never gets the instance (new AppHost().Start() threw): clean up here, or DataPath leaks.
+                Dispose();
+                throw;
+            }
+
             var server = Services.GetRequiredService<IServer>();
             var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                 ?? throw new InvalidOperationException($"AppHost: the server ({server.GetType().Name}) reports no address; is it Kestrel?");

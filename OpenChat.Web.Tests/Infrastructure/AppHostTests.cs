@@ -164,3 +164,18 @@ public sealed class AppHostEnvironmentIsolationTests
         }
     }
 }
+
+[Trait("Category", TestCategories.Integration)]
+public sealed class AppHostStartFailureTests
+{
+    [Fact]
+    public void A_host_that_fails_to_start_cleans_up_its_data_folder()
+    {
+        var app = new AppHost(new Dictionary<string, string?> { ["OpenRouter:MaxOutputTokens"] = "0" }); // fails options validation on start
+        var path = app.DataPath;
+
+        Assert.ThrowsAny<Exception>(() => app.Start());
+
+        Assert.False(Directory.Exists(path));
+    }
+}
