@@ -45,7 +45,7 @@ public sealed record ReceivedEvent(
     public bool HasProperty(string name) => Properties.ValueKind == JsonValueKind.Object && Properties.TryGetProperty(name, out _);
 }
 
-/// <summary>One HTTP request to the capture endpoints.</summary>
+/// <summary>One HTTP request to the capture endpoints. <see cref="StatusCode"/> is what the fake answered (0 = held open in <see cref="FakePostHogMode.Hang"/>).</summary>
 public sealed record ReceivedBatch(
     string Path,
     bool Gzip,
