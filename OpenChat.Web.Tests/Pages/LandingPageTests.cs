@@ -54,7 +54,7 @@ public sealed class LandingPageTests(FileBackedApp app) : IClassFixture<FileBack
     }
 
     [Fact]
-    public async Task Layout_configures_htmx_safely_and_sends_the_antiforgery_header()
+    public async Task Layout_configures_htmx_safely_and_app_pages_send_the_antiforgery_header()
     {
         var page = await GetPageAsync("/");
 
@@ -63,7 +63,14 @@ public sealed class LandingPageTests(FileBackedApp app) : IClassFixture<FileBack
         Assert.Contains("\"allowScriptTags\":false", config, StringComparison.Ordinal);
         Assert.Contains("\"historyCacheSize\":0", config, StringComparison.Ordinal);
         Assert.Equal("true", page.Body!.GetAttribute("hx-boost"));
-        Assert.Contains("RequestVerificationToken", page.Body.GetAttribute("hx-headers"), StringComparison.Ordinal);
+        Assert.Empty(page.QuerySelectorAll("[hx-headers]"));
+        Assert.Contains(page.QuerySelectorAll("script[src]"), s => s.GetAttribute("src")!.StartsWith("/lib/htmx/htmx-ext-sse.min.js?v=", StringComparison.Ordinal));
+
+        // App pages send the antiforgery token with every htmx request, from inside <body> so boosted navigations refresh it.
+        var chat = await GetPageAsync("/chat");
+        var shell = chat.QuerySelector(".app-shell[hx-headers]");
+        Assert.NotNull(shell);
+        Assert.Matches("^\\{\"RequestVerificationToken\":\"[A-Za-z0-9_-]{40,}\"\\}$", shell.GetAttribute("hx-headers"));
         Assert.Equal("blue", page.DocumentElement.GetAttribute("data-brand-theme"));
         Assert.Empty(page.QuerySelectorAll("script:not([src])"));
         Assert.Empty(page.QuerySelectorAll("[style]"));

@@ -35,10 +35,19 @@ public sealed class SecurityHeadersTests : IClassFixture<FileBackedApp>
     }
 
     [Fact]
-    public async Task Antiforgery_cookie_is_http_only_and_same_site()
+    public async Task Marketing_pages_set_no_cookie_so_they_can_be_cached()
     {
         using var client = _host.CreateHttpClient();
         using var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task Antiforgery_cookie_is_http_only_and_same_site()
+    {
+        using var client = _host.CreateHttpClient();
+        using var response = await client.GetAsync(new Uri("/chat", UriKind.Relative));
 
         var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("oc_af=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
