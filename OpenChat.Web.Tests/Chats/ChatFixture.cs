@@ -1,0 +1,27 @@
+using OpenChat.Web.Tests.Infrastructure;
+
+namespace OpenChat.Web.Tests.Chats;
+
+/// <summary>The app on its file store with the operator key pointed at a fake OpenRouter, shared by a test class.</summary>
+public sealed class ChatFixture : IAsyncLifetime
+{
+    public FakeOpenRouter OpenRouter { get; private set; } = null!;
+
+    public AppHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        OpenRouter = await FakeOpenRouter.StartAsync();
+        Host = new AppHost(new Dictionary<string, string?>
+        {
+            ["OpenRouter:BaseUrl"] = OpenRouter.BaseUrl.ToString(),
+            ["OpenRouter:ApiKey"] = OpenRouter.ValidKey,
+        }).Start();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Host.Dispose();
+        await OpenRouter.DisposeAsync();
+    }
+}
