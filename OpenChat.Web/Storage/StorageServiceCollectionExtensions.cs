@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Generation;
+using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage.Files;
 using OpenChat.Web.Storage.Postgres;
 using OpenChat.Web.Web;
@@ -36,12 +39,12 @@ public static class StorageServiceCollectionExtensions
             return builder.Build();
         });
         services.AddSingleton<FileStore>();
-        services.AddSingleton<FileChatRepository>();
-        services.AddSingleton<PostgresChatRepository>();
         services.AddSingleton<MigrationRunner>();
-        services.AddSingleton<IChatRepository>(sp => Backend(sp) == StorageBackend.Postgres
-            ? sp.GetRequiredService<PostgresChatRepository>()
-            : sp.GetRequiredService<FileChatRepository>());
+        AddBackendChoice<IChatRepository, PostgresChatRepository, FileChatRepository>(services);
+        AddBackendChoice<IMemberRepository, PostgresMemberRepository, FileMemberRepository>(services);
+        AddBackendChoice<IPreferenceRepository, PostgresPreferenceRepository, FilePreferenceRepository>(services);
+        AddBackendChoice<IKeyVaultRepository, PostgresKeyVaultRepository, FileKeyVaultRepository>(services);
+        AddBackendChoice<IReplyLedger, PostgresReplyLedger, FileReplyLedger>(services);
 
         services.AddHostedService<StorageInitializer>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
@@ -58,6 +61,19 @@ public static class StorageServiceCollectionExtensions
         });
 
         return services;
+    }
+
+    /// <summary>Registers both implementations and resolves the interface to the one the configuration chose.</summary>
+    private static void AddBackendChoice<TService, TPostgres, TFile>(IServiceCollection services)
+        where TService : class
+        where TPostgres : class, TService
+        where TFile : class, TService
+    {
+        services.AddSingleton<TPostgres>();
+        services.AddSingleton<TFile>();
+        services.AddSingleton<TService>(sp => Backend(sp) == StorageBackend.Postgres
+            ? sp.GetRequiredService<TPostgres>()
+            : sp.GetRequiredService<TFile>());
     }
 
     private static StorageBackend Backend(IServiceProvider sp) => sp.GetRequiredService<IOptions<StorageOptions>>().Value.Backend;

@@ -93,6 +93,14 @@ public sealed partial class FileStore
         }
     }
 
+    public static async Task WriteAtomicTextAsync(string path, string text, CancellationToken cancellationToken)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        await File.WriteAllTextAsync(temporary, text, cancellationToken);
+        File.Move(temporary, path, overwrite: true);
+    }
+
     /// <summary>Removes a folder so that readers see it either whole or gone: rename first, then delete.</summary>
     public static void DeleteFolderAtomic(string folder)
     {
