@@ -22,6 +22,7 @@ public static class AccountsServiceCollectionExtensions
                 };
             });
         services.AddAuthorization();
+        services.AddSingleton<PreferenceService>();
         return services;
     }
 }

@@ -16,6 +16,12 @@ public sealed record ChatError(int StatusCode, string Message)
     public static ChatError NoKey { get; } = new(StatusCodes.Status422UnprocessableEntity,
         "No OpenRouter API key is available yet. Add your key to start chatting.");
 
+    public static ChatError DailyLimit { get; } = new(StatusCodes.Status429TooManyRequests,
+        "You've used today's free replies — add your own OpenRouter key to keep chatting.");
+
+    /// <summary>Refusals that the key dialog answers (it opens instead of a plain error).</summary>
+    public bool NeedsKey => ReferenceEquals(this, NoKey) || ReferenceEquals(this, DailyLimit);
+
     public static ChatError EmptyTitle { get; } = new(StatusCodes.Status422UnprocessableEntity, "A chat needs a title.");
 
     public static ChatError TitleTooLong { get; } = new(StatusCodes.Status422UnprocessableEntity,

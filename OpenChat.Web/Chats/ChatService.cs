@@ -46,10 +46,10 @@ public sealed class ChatService(
             return refusal;
         }
 
-        var key = await keys.FindKeyAsync(ownerId, cancellationToken);
-        if (key is null)
+        var key = await keys.ResolveAsync(ownerId, cancellationToken);
+        if (key.Refusal is not null)
         {
-            return ChatError.NoKey;
+            return key.Refusal;
         }
 
         var now = clock.StorageNow();
@@ -77,10 +77,10 @@ public sealed class ChatService(
             return ChatError.ReplyRunning;
         }
 
-        var key = await keys.FindKeyAsync(ownerId, cancellationToken);
-        if (key is null)
+        var key = await keys.ResolveAsync(ownerId, cancellationToken);
+        if (key.Refusal is not null)
         {
-            return ChatError.NoKey;
+            return key.Refusal;
         }
 
         return await SendValidatedAsync(ownerId, chat, text!.Trim(), key, cancellationToken);
@@ -106,10 +106,10 @@ public sealed class ChatService(
             return latest.Any(m => m.Id == replyId) ? ChatError.NotLatestReply : ChatError.NotFound;
         }
 
-        var key = await keys.FindKeyAsync(ownerId, cancellationToken);
-        if (key is null)
+        var key = await keys.ResolveAsync(ownerId, cancellationToken);
+        if (key.Refusal is not null)
         {
-            return ChatError.NoKey;
+            return key.Refusal;
         }
 
         var reply = latest[1] with
@@ -162,6 +162,32 @@ public sealed class ChatService(
         return deleted;
     }
 
+    /// <returns>How many chats were deleted.</returns>
+    public async Task<int> DeleteAllAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        while (true)
+        {
+            var page = await chats.ListChatsAsync(ownerId, null, ChatLimits.PageSize, cancellationToken);
+            foreach (var chat in page)
+            {
+                generation.FindRun(ownerId, chat.Id)?.RequestEnd(ReplyEnd.StopRequested);
+                if (await chats.DeleteChatAsync(ownerId, chat.Id, cancellationToken))
+                {
+                    deleted++;
+                }
+            }
+
+            if (page.Count < ChatLimits.PageSize)
+            {
+                break;
+            }
+        }
+
+        sidebar.Publish(ownerId);
+        return deleted;
+    }
+
     private static ChatError? Validate(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -172,7 +198,7 @@ public sealed class ChatService(
         return text.Trim().Length > ChatLimits.MaxMessageCharacters ? ChatError.MessageTooLong : null;
     }
 
-    private async Task<ChatResult<SentMessage>> SendValidatedAsync(string ownerId, Chat chat, string text, string key, CancellationToken cancellationToken)
+    private async Task<ChatResult<SentMessage>> SendValidatedAsync(string ownerId, Chat chat, string text, KeyDecision key, CancellationToken cancellationToken)
     {
         var now = clock.StorageNow();
         var user = new ChatMessage(Guid.CreateVersion7(now), chat.Id, MessageRole.User, text, MessageStatus.Complete, null, null, null, now, now);
@@ -189,11 +215,12 @@ public sealed class ChatService(
         return result;
     }
 
-    private async Task<ChatResult<SentMessage>> StartAsync(string ownerId, Chat chat, ChatMessage user, ChatMessage reply, string key)
+    private async Task<ChatResult<SentMessage>> StartAsync(string ownerId, Chat chat, ChatMessage user, ChatMessage reply, KeyDecision key)
     {
-        var run = generation.TryStart(new ReplyRequest(ownerId, chat.Id, user, reply, reply.ModelId ?? openRouter.Value.DefaultModel, key));
+        var run = generation.TryStart(new ReplyRequest(ownerId, chat.Id, user, reply, reply.ModelId ?? openRouter.Value.DefaultModel, key.ApiKey!));
         if (run is not null)
         {
+            await keys.RecordReplyAsync(ownerId, key.Source, CancellationToken.None);
             return new SentMessage(chat, user, reply);
         }
 

@@ -1,5 +1,3 @@
-using OpenChat.Web.OpenRouter;
-
 namespace OpenChat.Web.Chats;
 
 public static class ChatsServiceCollectionExtensions
@@ -7,9 +5,9 @@ public static class ChatsServiceCollectionExtensions
     public static IServiceCollection AddChats(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ReplyKeyResolver>();
         services.AddSingleton<SidebarPublisher>();
         services.AddSingleton<ChatService>();
+        services.AddSingleton<ChatExport>();
         return services;
     }
 }

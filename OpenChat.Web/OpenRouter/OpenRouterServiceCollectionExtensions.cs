@@ -20,6 +20,14 @@ public static class OpenRouterServiceCollectionExtensions
                 MaxConnectionsPerServer = 2048,
             });
         services.AddSingleton<OpenRouterChatStreamer>();
+        services.AddSingleton<OpenRouterKeyClient>();
+        services.AddSingleton<KeyVault>();
+        services.AddSingleton<ReplyKeyResolver>();
+        services.AddOptions<DailyLimitOptions>()
+            .Bind(configuration.GetSection(DailyLimitOptions.Section))
+            .Validate(o => o.GuestDailyReplies >= 0, "Limits:GuestDailyReplies must be 0 or more.")
+            .Validate(o => o.MemberDailyReplies >= 0, "Limits:MemberDailyReplies must be 0 or more.")
+            .ValidateOnStart();
         return services;
     }
 }

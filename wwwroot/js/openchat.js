@@ -83,6 +83,30 @@
     });
   }
 
+  // A dialog that asks for something required (the key, before any exists) does not close on Escape.
+  doc.addEventListener("cancel", function (e) {
+    if (e.target.matches && e.target.matches("dialog[data-required]")) e.preventDefault();
+  }, true);
+
+  // Appearance applies at once; the server stores it (and renders it into the next page's first HTML).
+  var root = doc.documentElement;
+  doc.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!input.closest || !input.closest("[data-appearance]")) return;
+    if (input.name === "uiTheme") root.dataset.theme = input.value;
+    if (input.name === "brandTheme") root.dataset.brandTheme = input.value;
+  });
+
+  doc.addEventListener("click", function (e) {
+    var toggle = e.target.closest && e.target.closest("[data-theme-toggle]");
+    if (!toggle || !window.htmx) return;
+    e.preventDefault();
+    var dark = root.dataset.theme === "dark" || (root.dataset.theme !== "light" && window.matchMedia("(prefers-color-scheme: dark)").matches);
+    var next = dark ? "light" : "dark";
+    root.dataset.theme = next;
+    window.htmx.ajax("POST", "/settings/appearance", { source: toggle, values: { uiTheme: next }, swap: "none" });
+  });
+
   doc.addEventListener("htmx:load", function (e) { bind(e.detail.elt); });
   if (doc.readyState !== "loading") bind(doc); else doc.addEventListener("DOMContentLoaded", function () { bind(doc); });
 })();

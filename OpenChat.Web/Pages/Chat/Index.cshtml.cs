@@ -24,7 +24,7 @@ public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys) : PageM
         {
             if (Request.IsHtmx())
             {
-                return FragmentResults.Refusal(Response, error, "#composer-error");
+                return error.NeedsKey ? KeyDialogResult.For(this, error) : FragmentResults.Refusal(Response, error, "#composer-error");
             }
 
             Response.StatusCode = error.StatusCode;
@@ -47,11 +47,13 @@ public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys) : PageM
         var ownerId = HttpContext.FindOwnerId();
         var (list, hasMore) = await chats.ListAsync(ownerId, null, cancellationToken);
         Sidebar = new SidebarView(list, hasMore, null);
-        var canSend = await keys.HasKeyAsync(ownerId, cancellationToken);
-        Composer = new ComposerView("/chat", null, null, canSend ? null : ChatError.NoKey.Message, error, text);
+        var canSend = await keys.HasUsableKeyAsync(ownerId, cancellationToken);
+        Composer = new ComposerView("/chat", null, null, canSend ? null : KeyPromptText, error, text);
         if (ownerId is not null)
         {
             ViewData.SetLiveUrl(null);
         }
     }
+
+    private const string KeyPromptText = "Add your OpenRouter API key to start chatting.";
 }

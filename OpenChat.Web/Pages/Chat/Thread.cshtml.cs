@@ -41,7 +41,7 @@ public sealed class ThreadModel(ChatService chats, ReplyKeyResolver keys, Markdo
         {
             if (Request.IsHtmx())
             {
-                return FragmentResults.Refusal(Response, error, "#composer-error");
+                return error.NeedsKey ? KeyDialogResult.For(this, error) : FragmentResults.Refusal(Response, error, "#composer-error");
             }
 
             if (error == ChatError.NotFound)
@@ -80,9 +80,11 @@ public sealed class ThreadModel(ChatService chats, ReplyKeyResolver keys, Markdo
         Articles = ThreadMarkup.Articles(thread, markdown, token, isNewestPage: true);
         OlderUrl = ThreadMarkup.OlderUrl(Id, thread);
         IsStreaming = thread.RunningReply is not null;
-        var canSend = await keys.HasKeyAsync(ownerId, cancellationToken);
-        Composer = new ComposerView($"/chat/{Id:D}", Id, thread.RunningReply?.ReplyId, canSend ? null : ChatError.NoKey.Message, error, text);
+        var canSend = await keys.HasUsableKeyAsync(ownerId, cancellationToken);
+        Composer = new ComposerView($"/chat/{Id:D}", Id, thread.RunningReply?.ReplyId, canSend ? null : KeyPromptText, error, text);
         ViewData.SetLiveUrl(Id);
         return true;
     }
+
+    private const string KeyPromptText = "Add your OpenRouter API key to start chatting.";
 }

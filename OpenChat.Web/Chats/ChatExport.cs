@@ -1,0 +1,99 @@
+using System.Text.Json;
+
+namespace OpenChat.Web.Chats;
+
+/// <summary>Writes all of an owner's chats and messages as one JSON document, a page at a time.</summary>
+public sealed class ChatExport(IChatRepository chats)
+{
+    public const int FormatVersion = 1;
+
+    public async Task WriteAsync(string ownerId, Stream output, CancellationToken cancellationToken)
+    {
+        await using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("format", "openchat.export");
+        json.WriteNumber("version", FormatVersion);
+        json.WriteString("exported_at", DateTimeOffset.UtcNow);
+        json.WriteStartArray("chats");
+        ChatListCursor? after = null;
+        while (true)
+        {
+            var page = await chats.ListChatsAsync(ownerId, after, ChatLimits.PageSize, cancellationToken);
+            foreach (var chat in page)
+            {
+                await WriteChatAsync(json, ownerId, chat, cancellationToken);
+                await json.FlushAsync(cancellationToken);
+            }
+
+            if (page.Count < ChatLimits.PageSize)
+            {
+                break;
+            }
+
+            after = new ChatListCursor(page[^1].LastMessageAt, page[^1].Id);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private async Task WriteChatAsync(Utf8JsonWriter json, string ownerId, Chat chat, CancellationToken cancellationToken)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", chat.Id);
+        json.WriteString("title", chat.Title);
+        json.WriteString("model", chat.ModelId);
+        json.WriteString("created_at", chat.CreatedAt);
+        json.WriteString("last_message_at", chat.LastMessageAt);
+        json.WriteStartArray("messages");
+        var messages = new List<ChatMessage>();
+        MessageCursor? before = null;
+        while (true)
+        {
+            var page = await chats.ListMessagesAsync(ownerId, chat.Id, before, 500, cancellationToken);
+            messages.InsertRange(0, page);
+            if (page.Count < 500)
+            {
+                break;
+            }
+
+            before = new MessageCursor(page[0].CreatedAt, page[0].Id);
+        }
+
+        foreach (var message in messages)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", message.Id);
+            json.WriteString("role", message.Role.ToWireName());
+            json.WriteString("status", message.Status.ToWireName());
+            json.WriteString("content", message.Content);
+            json.WriteString("model", message.ModelId);
+            json.WriteString("created_at", message.CreatedAt);
+            if (message.Usage is { } usage)
+            {
+                json.WriteStartObject("usage");
+                WriteNullable(json, "prompt_tokens", usage.PromptTokens);
+                WriteNullable(json, "completion_tokens", usage.CompletionTokens);
+                if (usage.CostUsd is { } cost)
+                {
+                    json.WriteNumber("cost_usd", cost);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, int? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using OpenChat.Web.Chats;
+
+namespace OpenChat.Web.OpenRouter;
+
+/// <summary>Which key pays for a reply, or why there is none to use.</summary>
+public sealed record KeyDecision(string? ApiKey, KeySource Source, ChatError? Refusal);

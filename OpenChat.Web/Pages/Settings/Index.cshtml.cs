@@ -1,0 +1,185 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using OpenChat.Web.Accounts;
+using OpenChat.Web.Chats;
+using OpenChat.Web.OpenRouter;
+using OpenChat.Web.Web;
+
+namespace OpenChat.Web.Pages.Settings;
+
+/// <summary>
+/// <c>/settings</c>: account, OpenRouter key, appearance, privacy and your data. Each section posts to its own
+/// handler (<c>/settings/key</c>, <c>/settings/appearance</c>, …); with htmx the section is re-rendered in place.
+/// </summary>
+public sealed class IndexModel(
+    ChatService chats,
+    KeyVault keys,
+    PreferenceService preferences,
+    ChatExport export,
+    ReplyKeyResolver resolver) : PageModel
+{
+    public SidebarView Sidebar { get; private set; } = new([], false, null);
+
+    public Preferences Preferences { get; private set; } = Accounts.Preferences.Default("anonymous");
+
+    public DateTimeOffset? KeySavedAt { get; private set; }
+
+    public KeyCheck? Credits { get; private set; }
+
+    public string? KeyError { get; private set; }
+
+    public string? Notice { get; private set; }
+
+    /// <summary>Which section the notice belongs to (key, privacy, data).</summary>
+    public string? NoticeFor { get; private set; }
+
+    public bool IsMember { get; private set; }
+
+    public bool OperatorKeyAvailable { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+
+    /// <summary>The key dialog, opened from the composer (or when a send needs a key).</summary>
+    public async Task<IActionResult> OnGetKeyDialogAsync(CancellationToken cancellationToken)
+    {
+        var savedAt = await keys.SavedAtAsync(HttpContext.FindOwnerId(), cancellationToken);
+        return KeyDialogResult.Dialog(this, new KeyDialogView(null, null, savedAt is not null));
+    }
+
+    public async Task<IActionResult> OnPostKeyAsync(string? key, string? source, CancellationToken cancellationToken)
+    {
+        var ownerId = await HttpContext.EnsureOwnerIdAsync();
+        var result = await keys.SaveAsync(ownerId, key, cancellationToken);
+        var fromDialog = source == "modal";
+        if (result.Outcome != KeySaveOutcome.Saved)
+        {
+            var status = result.Outcome == KeySaveOutcome.Unreachable ? StatusCodes.Status502BadGateway : StatusCodes.Status422UnprocessableEntity;
+            if (fromDialog && Request.IsHtmx())
+            {
+                return KeyDialogResult.Dialog(this, new KeyDialogView(null, result.Message, await keys.SavedAtAsync(ownerId, cancellationToken) is not null), status);
+            }
+
+            KeyError = result.Message;
+            Response.StatusCode = status;
+            return await SectionOrPageAsync("_KeySection", cancellationToken);
+        }
+
+        if (fromDialog && Request.IsHtmx())
+        {
+            // Close the dialog and tell the composer it can send now; the typed message is still in it.
+            return FragmentResults.Html(
+                "<p id=\"composer-status\" class=\"composer-note\" hx-swap-oob=\"true\"><span class=\"composer-keys\">Enter to send · Shift+Enter for a new line</span></p>" +
+                "<div hx-swap-oob=\"beforeend:#toasts\"><div class=\"toast\" role=\"status\">Key saved. You can send your message now.</div></div>");
+        }
+
+        (Notice, NoticeFor) = ("Key saved.", "key");
+        return await SectionOrPageAsync("_KeySection", cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostRemoveKeyAsync(CancellationToken cancellationToken)
+    {
+        var ownerId = HttpContext.FindOwnerId();
+        if (ownerId is not null)
+        {
+            await keys.RemoveAsync(ownerId, cancellationToken);
+        }
+
+        (Notice, NoticeFor) = ("Key removed.", "key");
+        return await SectionOrPageAsync("_KeySection", cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostAppearanceAsync(string? uiTheme, string? brandTheme, CancellationToken cancellationToken)
+    {
+        var ownerId = await HttpContext.EnsureOwnerIdAsync();
+        var saved = await preferences.SaveAppearanceAsync(HttpContext, ownerId, uiTheme, brandTheme, cancellationToken);
+        if (saved is null)
+        {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Request.IsHtmx()
+                ? FragmentResults.Refusal(Response, new ChatError(StatusCodes.Status422UnprocessableEntity, "That theme or accent does not exist."))
+                : Content("That theme or accent does not exist.");
+        }
+
+        return Request.IsHtmx() ? new NoContentResult() : RedirectBack();
+    }
+
+    public async Task<IActionResult> OnPostPrivacyAsync(bool shareUsageData, CancellationToken cancellationToken)
+    {
+        var ownerId = await HttpContext.EnsureOwnerIdAsync();
+        await preferences.SaveSharingAsync(ownerId, shareUsageData, cancellationToken);
+        (Notice, NoticeFor) = (shareUsageData ? "Thanks: anonymous usage data helps us improve OpenChat." : "Usage data is no longer shared.", "privacy");
+        return await SectionOrPageAsync("_PrivacySection", cancellationToken);
+    }
+
+    public async Task<IActionResult> OnGetExportAsync(CancellationToken cancellationToken)
+    {
+        var ownerId = HttpContext.FindOwnerId();
+        Response.ContentType = "application/json; charset=utf-8";
+        Response.Headers.ContentDisposition = $"attachment; filename=\"openchat-export-{DateTime.UtcNow:yyyy-MM-dd}.json\"";
+        Response.Headers.CacheControl = "no-store";
+        if (ownerId is null)
+        {
+            await Response.WriteAsync("{\"format\":\"openchat.export\",\"version\":1,\"chats\":[]}", cancellationToken);
+        }
+        else
+        {
+            await export.WriteAsync(ownerId, Response.Body, cancellationToken);
+        }
+
+        return new EmptyResult();
+    }
+
+    public async Task<IActionResult> OnPostDeleteChatsAsync(string? confirm, CancellationToken cancellationToken)
+    {
+        var ownerId = HttpContext.FindOwnerId();
+        if (!string.Equals(confirm?.Trim(), "DELETE", StringComparison.Ordinal))
+        {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            (Notice, NoticeFor) = ("Type DELETE to confirm.", "data");
+            return await SectionOrPageAsync("_DataSection", cancellationToken);
+        }
+
+        var deleted = ownerId is null ? 0 : await chats.DeleteAllAsync(ownerId, cancellationToken);
+        (Notice, NoticeFor) = (deleted == 1 ? "1 chat deleted." : $"{deleted} chats deleted.", "data");
+        return await SectionOrPageAsync("_DataSection", cancellationToken);
+    }
+
+    private async Task<IActionResult> SectionOrPageAsync(string section, CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        if (Request.IsHtmx())
+        {
+            return Partial(section, this);
+        }
+
+        return Page();
+    }
+
+    private LocalRedirectResult RedirectBack()
+    {
+        var referer = Request.Headers.Referer.ToString();
+        return Uri.TryCreate(referer, UriKind.Absolute, out var uri) && uri.Authority == Request.Host.Value
+            ? LocalRedirect(uri.PathAndQuery)
+            : LocalRedirect("/settings");
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var ownerId = HttpContext.FindOwnerId();
+        var (list, hasMore) = await chats.ListAsync(ownerId, null, cancellationToken);
+        Sidebar = new SidebarView(list, hasMore, null);
+        Preferences = await preferences.GetAsync(ownerId, cancellationToken);
+        KeySavedAt = await keys.SavedAtAsync(ownerId, cancellationToken);
+        IsMember = User.FindFirst(OwnerIdentity.KindClaim)?.Value == "member";
+        OperatorKeyAvailable = await resolver.HasUsableKeyAsync(ownerId, cancellationToken) && KeySavedAt is null;
+        if (KeySavedAt is not null && ownerId is not null && !Request.IsHtmx())
+        {
+            Credits = await keys.CheckCreditsAsync(ownerId, cancellationToken);
+        }
+
+        if (ownerId is not null)
+        {
+            ViewData.SetLiveUrl(null);
+        }
+    }
+}
