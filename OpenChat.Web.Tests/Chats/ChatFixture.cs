@@ -16,6 +16,7 @@ public sealed class ChatFixture : IAsyncLifetime
         {
             ["OpenRouter:BaseUrl"] = OpenRouter.BaseUrl.ToString(),
             ["OpenRouter:ApiKey"] = OpenRouter.ValidKey,
+            ["Limits:GuestDailyReplies"] = "1000",
         }).Start();
     }
 

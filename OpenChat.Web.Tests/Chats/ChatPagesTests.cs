@@ -196,7 +196,7 @@ public sealed class ChatPagesTests(ChatFixture fixture) : IClassFixture<ChatFixt
     }
 
     [Fact]
-    public async Task Without_an_openrouter_key_the_composer_is_disabled_with_a_reason_and_sending_is_refused()
+    public async Task Without_any_openrouter_key_the_composer_invites_to_add_one_and_sending_opens_the_key_dialog()
     {
         using var host = new AppHost().Start();
         using var guest = new GuestSession(host);
@@ -204,10 +204,14 @@ public sealed class ChatPagesTests(ChatFixture fixture) : IClassFixture<ChatFixt
         var page = await guest.GetDocumentAsync("/chat");
         using var response = await guest.PostAsync("/chat", new Dictionary<string, string> { ["text"] = "hello?" });
 
-        Assert.NotNull(page.QuerySelector("#composer fieldset[disabled]"));
-        Assert.Contains("No OpenRouter API key", page.QuerySelector("#composer-status")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Add your OpenRouter API key", page.QuerySelector("#composer-status")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("/settings/keydialog", page.QuerySelector("#composer-status a[hx-get]")!.GetAttribute("hx-get"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.Contains("No OpenRouter API key", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("#dialog-slot", response.Headers.GetValues("HX-Retarget").Single());
+        var dialog = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync()).QuerySelector("dialog#key-dialog")!;
+        Assert.Equal("Add your OpenRouter API key", dialog.QuerySelector("h2")!.TextContent);
+        Assert.Equal("true", dialog.GetAttribute("data-required"));
+        Assert.NotNull(dialog.QuerySelector("a[href='https://openrouter.ai/keys']"));
     }
 
     [Fact]
