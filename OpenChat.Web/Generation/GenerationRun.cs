@@ -115,13 +115,19 @@ public sealed class GenerationRun : IDisposable
     }
 
     /// <summary>Adds a tab as a follower, first sending it the whole turn as it stands (idempotent per tab).</summary>
-    public void Attach(LiveTab tab, bool isResume)
+    /// <returns>False when the reply already finished (its final state is stored; the tab must get it from there).</returns>
+    public bool Attach(LiveTab tab, bool isResume)
     {
         lock (_gate)
         {
+            if (_finished)
+            {
+                return false;
+            }
+
             if (_followers.Contains(tab))
             {
-                return;
+                return true;
             }
 
             if (isResume)
@@ -131,6 +137,7 @@ public sealed class GenerationRun : IDisposable
 
             tab.Send(SseFrame.Create("oob", TurnSnapshotLocked()));
             _followers.Add(tab);
+            return true;
         }
     }
 

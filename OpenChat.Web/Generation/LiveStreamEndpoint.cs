@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using OpenChat.Web.Accounts;
+using OpenChat.Web.Chats;
 
 namespace OpenChat.Web.Generation;
 
@@ -22,7 +23,13 @@ public static partial class LiveStreamEndpoint
         return endpoints;
     }
 
-    private static async Task StreamAsync(HttpContext context, LiveHub hub, GenerationRegistry registry, IOptions<GenerationOptions> options)
+    private static async Task StreamAsync(
+        HttpContext context,
+        LiveHub hub,
+        GenerationRegistry registry,
+        IChatRepository chats,
+        MarkdownRenderer markdown,
+        IOptions<GenerationOptions> options)
     {
         var ownerId = context.FindOwnerId();
         var tabId = context.Request.Query["tab"].ToString();
@@ -40,6 +47,7 @@ public static partial class LiveStreamEndpoint
         }
 
         Guid? chatId = Guid.TryParse(context.Request.Query["chat"].ToString(), out var parsed) ? parsed : null;
+        Guid? shownReplyId = Guid.TryParse(context.Request.Query["reply"].ToString(), out var reply) ? reply : null;
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache, no-store";
         context.Response.Headers["X-Accel-Buffering"] = "no";
@@ -57,7 +65,17 @@ public static partial class LiveStreamEndpoint
             if (chatId is { } id)
             {
                 run = registry.FindRun(ownerId, id);
-                run?.Attach(tab, isResume: true);
+                if (run is not null && !run.Attach(tab, isResume: true))
+                {
+                    run = null; // it finished a moment ago: its final state is stored
+                }
+
+                // The page showed a reply as streaming that is no longer running (it ended between the page
+                // and this connection): without its final state the tab would show it streaming forever.
+                if (shownReplyId is { } shown && run?.ReplyId != shown)
+                {
+                    await SendSettledReplyAsync(tab, chats, markdown, ownerId, id, shown, idleComposer: run is null, aborted);
+                }
             }
 
             var frames = tab.Frames;
@@ -106,6 +124,23 @@ public static partial class LiveStreamEndpoint
             registry.DetachEverywhere(tab);
             hub.Unregister(tab);
         }
+    }
+
+    /// <summary>Queues the stored, finished state of a reply (and, with no reply running, the idle composer) for the tab.</summary>
+    private static async Task SendSettledReplyAsync(
+        LiveTab tab, IChatRepository chats, MarkdownRenderer markdown, string ownerId, Guid chatId, Guid replyId, bool idleComposer, CancellationToken cancellationToken)
+    {
+        // A reply the page showed streaming was the newest message then; a couple of the newest find it unless newer turns followed.
+        var newest = await chats.ListMessagesAsync(ownerId, chatId, null, 2, cancellationToken);
+        var settled = newest.FirstOrDefault(m => m.Id == replyId && m.Role == MessageRole.Assistant);
+        if (settled is null || settled.Status == MessageStatus.Streaming)
+        {
+            return;
+        }
+
+        var view = new MessageView(settled, markdown.Render(settled.Content), null, IsLatestReply: newest[^1].Id == replyId, AntiforgeryToken: null);
+        var data = MessageMarkup.Article(view, oob: "true") + (idleComposer ? ComposerMarkup.IdleActionOob(chatId) : string.Empty);
+        tab.Send(SseFrame.Create("oob", data));
     }
 
     [GeneratedRegex("^[A-Za-z0-9]{8,32}$")]

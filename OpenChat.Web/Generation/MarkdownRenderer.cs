@@ -96,6 +96,10 @@ public sealed class MarkdownRenderer
                 case "button":
                     element.SetAttribute("type", "button");
                     break;
+                case "pre":
+                    // Long lines scroll sideways: keyboard users must be able to focus the block to scroll it.
+                    element.SetAttribute("tabindex", "0");
+                    break;
             }
         };
         // Relative URLs would point into the app itself; model output never gets to link there.

@@ -77,7 +77,12 @@
       toBottom(false);
     }
     // Dialogs arrive as fragments; open them as modals (focus is kept inside, Escape closes) and clean up after.
-    (root || doc).querySelectorAll && (root || doc).querySelectorAll("dialog[data-modal]:not([open])").forEach(function (dialog) {
+    // htmx:load names the swapped-in element itself (here usually the <dialog>), so the root counts too.
+    root = root || doc;
+    if (!root.querySelectorAll) return;
+    var dialogs = Array.prototype.slice.call(root.querySelectorAll("dialog[data-modal]:not([open])"));
+    if (root.matches && root.matches("dialog[data-modal]:not([open])")) dialogs.unshift(root);
+    dialogs.forEach(function (dialog) {
       dialog.addEventListener("close", function () { dialog.remove(); });
       dialog.showModal();
     });

@@ -63,7 +63,10 @@ public sealed class RenameModel(ChatService chats) : PageModel
         }
 
         var current = Request.Headers["HX-Current-URL"].ToString().EndsWith($"/chat/{id:D}", StringComparison.OrdinalIgnoreCase);
-        var heading = current ? $"<h1 class=\"thread-title\" id=\"thread-title\" hx-swap-oob=\"true\">{Html.Encode(renamed.Title)}</h1>" : string.Empty;
+        // On the renamed chat's own page, its heading and the document title (htmx takes a top-level <title> from the response) change too.
+        var heading = current
+            ? $"<title>{Html.Encode(renamed.Title)} · OpenChat</title><h1 class=\"thread-title\" id=\"thread-title\" hx-swap-oob=\"true\">{Html.Encode(renamed.Title)}</h1>"
+            : string.Empty;
         return FragmentResults.Html(ChatListMarkup.Item(renamed, current) + heading);
     }
 }

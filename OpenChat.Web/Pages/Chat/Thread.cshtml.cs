@@ -82,7 +82,7 @@ public sealed class ThreadModel(ChatService chats, ReplyKeyResolver keys, Markdo
         IsStreaming = thread.RunningReply is not null;
         var canSend = await keys.HasUsableKeyAsync(ownerId, cancellationToken);
         Composer = new ComposerView($"/chat/{Id:D}", Id, thread.RunningReply?.ReplyId, canSend ? null : KeyPromptText, error, text);
-        ViewData.SetLiveUrl(Id);
+        ViewData.SetLiveUrl(Id, thread.RunningReply?.ReplyId);
         return true;
     }
 

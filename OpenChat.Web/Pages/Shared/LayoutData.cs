@@ -61,10 +61,13 @@ public static class LayoutData
     /// <summary>The tab's live stream (<c>sse-connect</c>), set by chat pages once the visitor owns something.</summary>
     public static string? LiveUrl(this ViewDataDictionary viewData) => viewData[LiveUrlKey] as string;
 
-    public static void SetLiveUrl(this ViewDataDictionary viewData, Guid? chatId)
+    /// <param name="streamingReplyId">The reply the page shows as streaming, if any: when the live stream connects after it
+    /// ended, the stream sends its final state instead of a snapshot.</param>
+    public static void SetLiveUrl(this ViewDataDictionary viewData, Guid? chatId, Guid? streamingReplyId = null)
     {
         var tab = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
-        viewData[LiveUrlKey] = chatId is { } id ? $"/chat/live?chat={id:D}&tab={tab}" : $"/chat/live?tab={tab}";
+        var reply = streamingReplyId is { } replyId ? $"&reply={replyId:N}" : string.Empty;
+        viewData[LiveUrlKey] = chatId is { } id ? $"/chat/live?chat={id:D}&tab={tab}{reply}" : $"/chat/live?tab={tab}";
     }
 
     public static void SetTheme(this ViewDataDictionary viewData, string? theme) => viewData[ThemeKey] = theme;
