@@ -26,6 +26,9 @@ public sealed record BenchOptions
     /// <summary><c>stream</c>: time between two chunks of one reply.</summary>
     public TimeSpan ChunkInterval { get; init; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary><c>stream</c>: leave the fenced code block out of the reply script (no server-side highlighting).</summary>
+    public bool NoCode { get; init; }
+
     public bool ShowHelp { get; init; }
 
     public bool ListScenarios { get; init; }
@@ -33,7 +36,7 @@ public sealed record BenchOptions
     public const string Usage =
         """
         usage: OpenChat.Bench [scenario...] [--duration 10s] [--warmup 2s] [--concurrency 32] [--app path]
-                              [--replies 100,1000] [--chunks 200] [--interval 20ms]
+                              [--replies 100,1000] [--chunks 200] [--interval 20ms] [--no-code]
 
           scenario        one or more scenario names (default: all of them)
           --duration, -d  measured time per load scenario: 500ms, 10s, 1m, or plain seconds (max 10m)
@@ -44,6 +47,7 @@ public sealed record BenchOptions
           --replies       stream: concurrent replies per level, comma-separated (1..2000 each, default 100,1000)
           --chunks        stream: chunks per reply from the fake upstream (10..5000, default 200)
           --interval      stream: time between chunks of one reply (default 20ms)
+          --no-code       stream: a reply script without a fenced code block
           --list          list the scenarios
         """;
 
@@ -101,6 +105,9 @@ public sealed record BenchOptions
                     }
 
                     options = options with { ChunkInterval = interval };
+                    break;
+                case "--no-code":
+                    options = options with { NoCode = true };
                     break;
                 case "--app":
                     options = options with { AppPath = Value() };

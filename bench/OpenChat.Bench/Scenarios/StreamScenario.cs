@@ -28,7 +28,7 @@ public sealed class StreamScenario : IScenario
     {
         var options = context.Options;
         var log = context.Log;
-        var script = ReplyScript.Create(options.Chunks);
+        var script = ReplyScript.Create(options.Chunks, includeCode: !options.NoCode);
         var result = new ScenarioResult();
         await using var fake = await FakeOpenRouter.StartAsync(script, options.ChunkInterval, cancellationToken);
         await log.WriteLineAsync($"[stream] fake OpenRouter at {fake.BaseUrl}; {script.Chunks.Count} chunks of {script.Text.Length} characters per reply, one every {options.ChunkInterval.TotalMilliseconds} ms");
@@ -329,7 +329,7 @@ public sealed class StreamScenario : IScenario
         }
 
         result.Tables.Add(setup);
-        result.Notes.Add($"Reply script: {chunks} chunks, {script.Text.Length} characters of Markdown (heading, paragraphs, list, fenced C#); every chunk carries one marker word q0000..q9999.");
+        result.Notes.Add($"Reply script: {chunks} chunks, {script.Text.Length} characters of Markdown (heading, paragraphs, list{(options.NoCode ? ", no code block" : ", fenced C#")}); every chunk carries one marker word q0000..q9999.");
         result.Notes.Add("Latency: Stopwatch time when the client's read returned the chunk's marker for the first time minus the time the fake wrote that chunk (same process, same clock). " +
                          "Markers that arrived in the tab's snapshot are counted under 'in snapshot' and not timed. The baseline is the same client reading the fake directly at the same concurrency; " +
                          "the fake, the clients and the app share the machine's cores.");

@@ -63,7 +63,7 @@ public sealed class ReplyScript
 
     public static string Marker(int sequence) => "q" + sequence.ToString("D4", CultureInfo.InvariantCulture);
 
-    public static ReplyScript Create(int chunkCount)
+    public static ReplyScript Create(int chunkCount, bool includeCode = true)
     {
         if (chunkCount is < 10 or > MaxChunks)
         {
@@ -79,6 +79,11 @@ public sealed class ReplyScript
             ["```csharp\n// {0}\n", "var {0} = 1;\n", "var {0} = \"x\";\n", "if ({0} > 0) {{ }}\n", "// {0}\n```\n\n"],
             ["Then {0}", " it {0}", " runs {0}", " as {0}", " before {0}", " when {0}", " you {0}", " call {0}", " it {0}.\n\n"],
         ];
+
+        if (!includeCode)
+        {
+            blocks = blocks.Where(b => !b[0].StartsWith("```", StringComparison.Ordinal)).ToArray();
+        }
 
         var chunks = new List<string>(chunkCount);
         var block = 0;
