@@ -181,16 +181,32 @@ public sealed class StreamScenario : IScenario
         var start = Stopwatch.GetTimestamp();
         var sampler = app is null ? Task.CompletedTask : SampleAsync(app.ProcessId, start, run.Samples, sampling.Token);
         round.Open();
-        await Task.WhenAll(run.Replies.Select(r => r.Reading));
-        run.Window = Stopwatch.GetElapsedTime(start);
-        var app1 = app is null ? null : ProcSample.Read(app.ProcessId);
+        // The window ends when the last reply that did finish finished; replies that never finish (they wait for the
+        // stream budget) would otherwise stretch it. CPU is read at the first 200 ms sample at or after that moment.
+        var finished = Task.WhenAll(run.Replies.Select(r => r.Reading));
+        while (!finished.IsCompleted)
+        {
+            await Task.WhenAny(finished, Task.Delay(200, cancellationToken));
+            if (run.Replies.All(r => r.FinalStatus is not null || r.Reading.IsCompleted))
+            {
+                break;
+            }
+        }
+
         self.Refresh();
         run.BenchCpu = self.TotalProcessorTime - benchCpu0;
+        var app1 = app is null ? null : ProcSample.Read(app.ProcessId);
+        var lastFinish = run.Replies.Where(r => r.FinishedAt != 0).Select(r => r.FinishedAt).DefaultIfEmpty(Stopwatch.GetTimestamp()).Max();
+        run.Window = Stopwatch.GetElapsedTime(start, lastFinish);
+        await finished;
         await sampling.CancelAsync();
         await sampler;
-        if (app0 is { } a && app1 is { } b)
+        run.Samples.Sort((x, y) => x.At.CompareTo(y.At));
+        var atEnd = run.Samples.Where(s => s.At >= run.Window).Select(s => (ProcSample?)s.Sample).FirstOrDefault() ?? app1;
+        if (app0 is { } a && atEnd is { } b)
         {
             run.AppCpu = b.Cpu - a.Cpu;
+            run.CpuWindow = run.Samples.Where(s => s.At >= run.Window).Select(s => s.At).DefaultIfEmpty(run.Window).First();
         }
     }
 
@@ -236,7 +252,7 @@ public sealed class StreamScenario : IScenario
             ("p50 ms", Align.Right), ("p90 ms", Align.Right), ("p99 ms", Align.Right), ("max ms", Align.Right), ("p99 goal", Align.Left));
         var cpu = new Table(
             "App CPU during the streaming window (/proc/<pid>/stat utime+stime; 100% = one core of " + Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture) + ")",
-            ("replies", Align.Right), ("window s", Align.Right), ("chunks/s", Align.Right), ("app CPU s", Align.Right), ("app CPU %", Align.Right),
+            ("replies", Align.Right), ("window s (to last final event)", Align.Right), ("chunks/s", Align.Right), ("app CPU s", Align.Right), ("app CPU %", Align.Right),
             ("app µs/chunk", Align.Right), ("bench CPU %", Align.Right), ("baseline bench CPU %", Align.Right), ("load avg at start", Align.Left));
         var memory = new Table(
             "App memory (RSS from /proc/<pid>/status; per reply = (streaming − idle) / N)",
@@ -270,8 +286,9 @@ public sealed class StreamScenario : IScenario
 
             var timedChunks = Math.Max(1, app.Replies.Sum(r => r.LiveMarkers + r.SnapshotMarkers));
             var window = app.Window.TotalSeconds;
+            var cpuWindow = Math.Max(0.001, app.CpuWindow.TotalSeconds);
             cpu.AddRow(n, Format.Num(window, 2), Format.Num(timedChunks / window, 0), Format.Num(app.AppCpu.TotalSeconds, 2),
-                Format.Num(100 * app.AppCpu.TotalSeconds / window, 0), Format.Num(app.AppCpu.TotalMicroseconds / timedChunks, 0),
+                Format.Num(100 * app.AppCpu.TotalSeconds / cpuWindow, 0), Format.Num(app.AppCpu.TotalMicroseconds / timedChunks, 0),
                 Format.Num(100 * app.BenchCpu.TotalSeconds / window, 0), Format.Num(100 * baseline.BenchCpu.TotalSeconds / Math.Max(0.001, baseline.Window.TotalSeconds), 0),
                 FormatLoad(level.LoadAtStart));
 
@@ -390,6 +407,9 @@ public sealed class StreamScenario : IScenario
         public TimeSpan Window { get; set; }
 
         public TimeSpan AppCpu { get; set; }
+
+        /// <summary>Gate open → the CPU sample used for <see cref="AppCpu"/>.</summary>
+        public TimeSpan CpuWindow { get; set; }
 
         public TimeSpan BenchCpu { get; set; }
 

@@ -36,6 +36,9 @@ public sealed class ReplyObservation(int index, int chunks)
     /// <summary>The status of the reply's final article on the live stream (complete, stopped, error...), or null.</summary>
     public string? FinalStatus { get; set; }
 
+    /// <summary>Stopwatch time the final event (or [DONE]) arrived; 0 = never.</summary>
+    public long FinishedAt { get; set; }
+
     /// <summary>Why this reply failed (setup, stream), or null.</summary>
     public string? Error { get; set; }
 
@@ -198,6 +201,7 @@ public static partial class StreamClients
                         if (status != "streaming")
                         {
                             reply.FinalStatus = status;
+                            reply.FinishedAt = now;
                         }
                     }
                 }
@@ -298,6 +302,7 @@ public static partial class StreamClients
             }
 
             reply.FinalStatus = "complete";
+            reply.FinishedAt = Stopwatch.GetTimestamp();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
