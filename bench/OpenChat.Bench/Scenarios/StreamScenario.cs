@@ -259,7 +259,7 @@ public sealed class StreamScenario : IScenario
             ("replies", Align.Right), ("idle MB", Align.Right), ("held MB", Align.Right), ("streaming MB", Align.Right), ("peak MB", Align.Right),
             ("KB/reply", Align.Right), ("anon KB/reply", Align.Right), ("threads", Align.Right), ("goal < 64 KB", Align.Left));
         var bytes = new Table(
-            "SSE bytes per reply against the final article (GET /chat/{id}, outerHTML, UTF-8)",
+            "SSE bytes per completed reply against its final article (GET /chat/{id}, outerHTML, UTF-8)",
             ("replies", Align.Right), ("SSE B/reply", Align.Right), ("of it snapshot", Align.Right), ("SSE max", Align.Right), ("final HTML B", Align.Right),
             ("ratio", Align.Right), ("goal ≤ 3×+2 KB", Align.Right), ("upstream B/reply", Align.Right), ("meets goal", Align.Left));
         var errors = new Table(
@@ -309,7 +309,7 @@ public sealed class StreamScenario : IScenario
                 steady.Count == 0 ? "-" : steady.Max(s => s.Threads).ToString(CultureInfo.InvariantCulture),
                 perReply < 64 * 1024 ? "yes" : "NO");
 
-            var complete = app.Replies.Where(r => r.FinalHtmlBytes > 0 && r.FinalStatus is not null).ToList();
+            var complete = app.Replies.Where(r => r.FinalHtmlBytes > 0 && r.FinalStatus == "complete" && r.StoredStatus == "complete").ToList();
             if (complete.Count > 0)
             {
                 var sse = complete.Average(r => (double)r.Bytes);
