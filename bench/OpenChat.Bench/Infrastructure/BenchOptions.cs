@@ -17,6 +17,18 @@ public sealed record BenchOptions
     /// <summary>Path to OpenChat.Web.dll (or the folder holding it); null = the Release build output in the repository.</summary>
     public string? AppPath { get; init; }
 
+    /// <summary><c>stream</c>: concurrent replies per level (each a guest with one SSE tab).</summary>
+    public IReadOnlyList<int> Replies { get; init; } = [100, 1000];
+
+    /// <summary><c>stream</c>: chunks the fake upstream sends per reply.</summary>
+    public int Chunks { get; init; } = 200;
+
+    /// <summary><c>stream</c>: time between two chunks of one reply.</summary>
+    public TimeSpan ChunkInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary><c>stream</c>: leave the fenced code block out of the reply script (no server-side highlighting).</summary>
+    public bool NoCode { get; init; }
+
     public bool ShowHelp { get; init; }
 
     public bool ListScenarios { get; init; }
@@ -24,6 +36,7 @@ public sealed record BenchOptions
     public const string Usage =
         """
         usage: OpenChat.Bench [scenario...] [--duration 10s] [--warmup 2s] [--concurrency 32] [--app path]
+                              [--replies 100,1000] [--chunks 200] [--interval 20ms] [--no-code]
 
           scenario        one or more scenario names (default: all of them)
           --duration, -d  measured time per load scenario: 500ms, 10s, 1m, or plain seconds (max 10m)
@@ -31,6 +44,10 @@ public sealed record BenchOptions
           --concurrency, -c  concurrent workers (1..1024, default 32)
           --app           OpenChat.Web.dll or the folder holding it
                           (default: OpenChat.Web/bin/Release/net10.0 under the repository root)
+          --replies       stream: concurrent replies per level, comma-separated (1..2000 each, default 100,1000)
+          --chunks        stream: chunks per reply from the fake upstream (10..5000, default 200)
+          --interval      stream: time between chunks of one reply (default 20ms)
+          --no-code       stream: a reply script without a fenced code block
           --list          list the scenarios
         """;
 
@@ -68,6 +85,30 @@ public sealed record BenchOptions
 
                     options = options with { Concurrency = n };
                     break;
+                case "--replies":
+                    options = options with { Replies = ParseReplies(Value()) };
+                    break;
+                case "--chunks":
+                    var chunks = Value();
+                    if (!int.TryParse(chunks, NumberStyles.None, CultureInfo.InvariantCulture, out var c) || c is < 10 or > 5000)
+                    {
+                        throw new ArgumentException($"--chunks must be a whole number from 10 to 5000 (it is '{chunks}').");
+                    }
+
+                    options = options with { Chunks = c };
+                    break;
+                case "--interval":
+                    var interval = ParseDuration(Value(), arg);
+                    if (interval > TimeSpan.FromSeconds(1))
+                    {
+                        throw new ArgumentException("--interval must be at most 1s.");
+                    }
+
+                    options = options with { ChunkInterval = interval };
+                    break;
+                case "--no-code":
+                    options = options with { NoCode = true };
+                    break;
                 case "--app":
                     options = options with { AppPath = Value() };
                     break;
@@ -89,6 +130,22 @@ public sealed record BenchOptions
         }
 
         return options with { Scenarios = scenarios };
+    }
+
+    private static List<int> ParseReplies(string text)
+    {
+        var levels = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > 2000)
+            {
+                throw new ArgumentException($"--replies takes comma-separated whole numbers from 1 to 2000 (got '{part}').");
+            }
+
+            levels.Add(n);
+        }
+
+        return levels.Count > 0 ? levels : throw new ArgumentException("--replies needs at least one number.");
     }
 
     public static TimeSpan ParseDuration(string text, string option, bool allowZero = false)

@@ -36,9 +36,16 @@ public sealed class ScenarioRunner(IReadOnlyList<IScenario> all, TextWriter outp
             ScenarioResult result;
             try
             {
-                await using var app = await AppProcess.StartAsync(appDll, cancellationToken: cancellationToken);
-                await log.WriteLineAsync($"[{scenario.Name}] app started: {app}");
-                result = await scenario.RunAsync(new ScenarioContext(options, app, log), cancellationToken);
+                if (scenario.UsesSharedApp)
+                {
+                    await using var app = await AppProcess.StartAsync(appDll, cancellationToken: cancellationToken);
+                    await log.WriteLineAsync($"[{scenario.Name}] app started: {app}");
+                    result = await scenario.RunAsync(new ScenarioContext(options, app, appDll, log), cancellationToken);
+                }
+                else
+                {
+                    result = await scenario.RunAsync(new ScenarioContext(options, null, appDll, log), cancellationToken);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
