@@ -171,11 +171,26 @@ public sealed class GenerationRegistry
             ErrorKind = error?.Format(),
             UpdatedAt = _clock.StorageNow(),
         };
-        await StoreFinalAsync(request, final);
-        _runsByChat.TryRemove(new KeyValuePair<Guid, GenerationRun>(request.ChatId, run));
-        run.Finish(final);
-        ReplyFinished?.Invoke(run, final);
-        run.Dispose();
+        try
+        {
+            await StoreFinalAsync(request, final);
+        }
+        finally
+        {
+            // Whatever happened above, the chat is free again, every tab hears the end, and the run is released.
+            _runsByChat.TryRemove(new KeyValuePair<Guid, GenerationRun>(request.ChatId, run));
+            run.Finish(final);
+            try
+            {
+                ReplyFinished?.Invoke(run, final);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "A listener failed on the end of reply {ReplyId}", final.Id);
+            }
+
+            run.Dispose();
+        }
     }
 
     private async Task<IReadOnlyList<ConversationTurn>> LoadConversationAsync(ReplyRequest request, CancellationToken cancellationToken)
@@ -239,6 +254,12 @@ public sealed class GenerationRegistry
             {
                 _logger.LogWarning(e, "Could not store the end of reply {ReplyId} (attempt {Attempt})", final.Id, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // Left as streaming in storage: the next start marks it interrupted, with the text of the last flush.
+                _logger.LogError(e, "Could not store the end of reply {ReplyId}", final.Id);
+                return;
             }
         }
     }

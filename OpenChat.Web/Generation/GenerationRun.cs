@@ -164,22 +164,16 @@ public sealed class GenerationRun : IDisposable
         lock (_gate)
         {
             _finished = true;
-            var finalHtml = _markdown.Render(final.Content);
-            var remainder = final.Content.Length >= _renderedUpTo && string.Equals(final.Content[.._renderedUpTo], _text.ToString(0, _renderedUpTo), StringComparison.Ordinal)
-                ? _markdown.Render(final.Content[_renderedUpTo..])
-                : null;
-            var view = new MessageView(final, finalHtml, null, IsLatestReply: true, AntiforgeryToken: null);
             string data;
-            if (remainder is not null && string.Equals(string.Concat(_blocksHtml.ToString(), remainder), finalHtml, StringComparison.Ordinal))
+            try
             {
-                // What the tabs already show is the final rendering: add the last block and keep the rest in place.
-                data = string.Concat(
-                    "<div hx-swap-oob=\"beforeend:#", MessageMarkup.BlocksId(ReplyId), "\">", remainder, "</div>",
-                    MessageMarkup.Article(view, oob: "true", preserveBlocks: true));
+                data = FinalFrameLocked(final);
             }
-            else
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                data = MessageMarkup.Article(view, oob: "true");
+                // Tabs must always learn that the reply ended: fall back to the text, escaped.
+                var plain = new MessageView(final, $"<p class=\"msg-text\">{Html.Encode(final.Content)}</p>", null, IsLatestReply: true, AntiforgeryToken: null);
+                data = MessageMarkup.Article(plain, oob: "true");
             }
 
             var frame = SseFrame.Create("oob", data + ComposerMarkup.IdleActionOob(ChatId));
@@ -190,6 +184,24 @@ public sealed class GenerationRun : IDisposable
 
             _followers.Clear();
         }
+    }
+
+    private string FinalFrameLocked(ChatMessage final)
+    {
+        var finalHtml = _markdown.Render(final.Content);
+        var remainder = final.Content.Length >= _renderedUpTo && string.Equals(final.Content[.._renderedUpTo], _text.ToString(0, _renderedUpTo), StringComparison.Ordinal)
+            ? _markdown.Render(final.Content[_renderedUpTo..])
+            : null;
+        var view = new MessageView(final, finalHtml, null, IsLatestReply: true, AntiforgeryToken: null);
+        if (remainder is not null && string.Equals(string.Concat(_blocksHtml.ToString(), remainder), finalHtml, StringComparison.Ordinal))
+        {
+            // What the tabs already show is the final rendering: add the last block and keep the rest in place.
+            return string.Concat(
+                "<div hx-swap-oob=\"beforeend:#", MessageMarkup.BlocksId(ReplyId), "\">", remainder, "</div>",
+                MessageMarkup.Article(view, oob: "true", preserveBlocks: true));
+        }
+
+        return MessageMarkup.Article(view, oob: "true");
     }
 
     private string TurnSnapshotLocked()

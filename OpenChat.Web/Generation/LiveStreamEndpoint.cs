@@ -80,38 +80,45 @@ public static partial class LiveStreamEndpoint
 
             var frames = tab.Frames;
             var keepAlive = options.Value.KeepAliveInterval;
-            while (!aborted.IsCancellationRequested)
+            // One timer per connection, pushed back after every write (not a new delay per wait).
+            var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            try
             {
-                var waiting = frames.WaitToReadAsync(aborted);
-                bool open;
-                if (waiting.IsCompleted)
+                idle.CancelAfter(keepAlive);
+                while (true)
                 {
-                    open = waiting.Result;
-                }
-                else
-                {
-                    var pending = waiting.AsTask();
-                    if (await Task.WhenAny(pending, Task.Delay(keepAlive, aborted)) != pending)
+                    bool open;
+                    try
+                    {
+                        open = frames.TryPeek(out _) || await frames.WaitToReadAsync(idle.Token);
+                    }
+                    catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
                     {
                         context.Response.BodyWriter.Write(SseFrame.KeepAlive.Bytes);
                         await context.Response.BodyWriter.FlushAsync(aborted);
+                        idle.Dispose();
+                        idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                        idle.CancelAfter(keepAlive);
                         continue;
                     }
 
-                    open = await pending;
-                }
+                    if (!open)
+                    {
+                        break;
+                    }
 
-                if (!open)
-                {
-                    break;
-                }
+                    while (frames.TryRead(out var frame))
+                    {
+                        context.Response.BodyWriter.Write(frame.Bytes);
+                    }
 
-                while (frames.TryRead(out var frame))
-                {
-                    context.Response.BodyWriter.Write(frame.Bytes);
+                    await context.Response.BodyWriter.FlushAsync(aborted);
+                    idle.CancelAfter(keepAlive);
                 }
-
-                await context.Response.BodyWriter.FlushAsync(aborted);
+            }
+            finally
+            {
+                idle.Dispose();
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)

@@ -131,8 +131,6 @@ public sealed class MarkdownRenderer
 
     private sealed class HighlightedCodeBlockRenderer : HtmlObjectRenderer<CodeBlock>
     {
-        private static readonly HtmlClassFormatter Formatter = new();
-
         protected override void Write(HtmlRenderer renderer, CodeBlock block)
         {
             var language = (block as FencedCodeBlock)?.Info?.Trim() ?? string.Empty;
@@ -150,7 +148,8 @@ public sealed class MarkdownRenderer
             else
             {
                 // ColorCode escapes the source itself; its wrapper <div><pre> carries no inline styles.
-                renderer.Write(Formatter.GetHtmlString(code, colorCodeLanguage));
+                // A formatter per block: it keeps the writer of the call in progress, so it is not thread-safe.
+                renderer.Write(new HtmlClassFormatter().GetHtmlString(code, colorCodeLanguage));
             }
 
             renderer.WriteLine("</div>");

@@ -12,6 +12,9 @@ public sealed class FileChatRepository(FileStore store) : IChatRepository
     private const string MessagesFolder = "messages";
     private const string StreamingFolder = "streaming";
 
+    // Replies being written right now, by message id: where their file is and what it holds.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, StreamingMessage> _streaming = new();
+
     public async Task CreateChatAsync(Chat chat, CancellationToken cancellationToken)
     {
         using var _ = await store.LockAsync(chat.Id, cancellationToken);
@@ -95,8 +98,13 @@ public sealed class FileChatRepository(FileStore store) : IChatRepository
             return false;
         }
 
-        await FileStore.WriteAtomicAsync(Path.Combine(folder, MessagesFolder, MessageFileName(message.CreatedAt, message.Id)), message, cancellationToken);
-        MarkStreaming(ownerId, message.ChatId, message.Id, message.Status == MessageStatus.Streaming);
+        var messagePath = Path.Combine(folder, MessagesFolder, MessageFileName(message.CreatedAt, message.Id));
+        await FileStore.WriteAtomicAsync(messagePath, message, cancellationToken);
+        if (message.Status == MessageStatus.Streaming)
+        {
+            _streaming[message.Id] = new StreamingMessage(ownerId, messagePath, message);
+            MarkStreaming(ownerId, message.ChatId, message.Id, streaming: true);
+        }
         if (message.CreatedAt > chat.LastMessageAt || message.CreatedAt > chat.UpdatedAt)
         {
             var latest = message.CreatedAt > chat.LastMessageAt ? message.CreatedAt : chat.LastMessageAt;
@@ -143,27 +151,56 @@ public sealed class FileChatRepository(FileStore store) : IChatRepository
     public async Task<bool> UpdateMessageAsync(string ownerId, Guid chatId, MessageUpdate update, CancellationToken cancellationToken)
     {
         using var _ = await store.LockAsync(chatId, cancellationToken);
-        var folder = Path.Combine(ChatFolder(ownerId, chatId), MessagesFolder);
-        var path = Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, $"*-{update.MessageId:N}.json").FirstOrDefault()
-            : null;
-        var message = path is null ? null : await FileStore.ReadAsync<ChatMessage>(path, cancellationToken);
+        string? path;
+        ChatMessage? message;
+        var wasStreaming = _streaming.TryGetValue(update.MessageId, out var known) && known.OwnerId == ownerId && known.Message.ChatId == chatId;
+        if (wasStreaming && known is not null && File.Exists(known.Path))
+        {
+            // A reply being written: its file and fields are known, so a flush neither lists the folder nor reads it back.
+            (path, message) = (known.Path, known.Message);
+        }
+        else
+        {
+            var folder = Path.Combine(ChatFolder(ownerId, chatId), MessagesFolder);
+            path = Directory.Exists(folder)
+                ? Directory.EnumerateFiles(folder, $"*-{update.MessageId:N}.json").FirstOrDefault()
+                : null;
+            message = path is null ? null : await FileStore.ReadAsync<ChatMessage>(path, cancellationToken);
+            wasStreaming = false;
+        }
+
         if (message is null || message.ChatId != chatId)
         {
             return false;
         }
 
-        // A flush of a streaming reply is frequent and replaceable: it skips the flush to disk (the rename
-        // is still atomic, so a killed process leaves the old or the new file, never half of one).
-        await FileStore.WriteAtomicAsync(path!, message with
+        var updated = message with
         {
             Content = update.Content,
             Status = update.Status,
             ErrorKind = update.ErrorKind,
             Usage = update.Usage,
             UpdatedAt = update.UpdatedAt,
-        }, cancellationToken, durable: update.Status != MessageStatus.Streaming);
-        MarkStreaming(ownerId, chatId, update.MessageId, update.Status == MessageStatus.Streaming);
+        };
+
+        // A flush of a streaming reply is frequent and replaceable: it skips the flush to disk (the rename
+        // is still atomic, so a killed process leaves the old or the new file, never half of one).
+        var streaming = update.Status == MessageStatus.Streaming;
+        await FileStore.WriteAtomicAsync(path!, updated, cancellationToken, durable: !streaming);
+        if (streaming)
+        {
+            _streaming[update.MessageId] = new StreamingMessage(ownerId, path!, updated);
+            if (!wasStreaming)
+            {
+                MarkStreaming(ownerId, chatId, update.MessageId, streaming: true);
+            }
+        }
+        else
+        {
+            _streaming.TryRemove(update.MessageId, out var _);
+            MarkStreaming(ownerId, chatId, update.MessageId, streaming: false);
+        }
+
         return true;
     }
 
@@ -226,4 +263,6 @@ public sealed class FileChatRepository(FileStore store) : IChatRepository
     private static bool IsAfter(Chat chat, ChatListCursor cursor) =>
         chat.LastMessageAt < cursor.LastMessageAt ||
         (chat.LastMessageAt == cursor.LastMessageAt && chat.Id.CompareTo(cursor.Id) < 0);
+
+    private sealed record StreamingMessage(string OwnerId, string Path, ChatMessage Message);
 }
