@@ -20,6 +20,7 @@ public static class OpenRouterServiceCollectionExtensions
                 MaxConnectionsPerServer = 2048,
             });
         services.AddSingleton<OpenRouterChatStreamer>();
+        services.AddModelCatalogue(configuration);
         return services;
     }
 }
