@@ -2,7 +2,7 @@ namespace OpenChat.Web.Pages;
 
 /// <summary>
 /// The composer: where it posts, whether a reply is streaming (Send becomes Stop), and why it is disabled
-/// when it is (for example no OpenRouter key yet).
+/// when it is (for example no OpenRouter key yet), and the model picker button (null: none shown).
 /// </summary>
 public sealed record ComposerView(
     string Action,
@@ -10,4 +10,5 @@ public sealed record ComposerView(
     Guid? StreamingReplyId,
     string? DisabledReason,
     string? Error = null,
-    string? Text = null);
+    string? Text = null,
+    OpenChat.Web.OpenRouter.ModelButtonView? ModelButton = null);
