@@ -142,7 +142,7 @@ public sealed class ModelCatalogueTests : IAsyncLifetime, IDisposable
     public async Task A_hanging_upstream_times_out_and_a_page_does_not_wait_for_it()
     {
         _fake.ModelsHang = true;
-        var catalogue = NewCatalogue(fetchTimeout: TimeSpan.FromMilliseconds(800));
+        var catalogue = NewCatalogue(fetchTimeout: TimeSpan.FromSeconds(2));
 
         var quick = await catalogue.GetAsync(default, maxWait: TimeSpan.FromMilliseconds(50));
         Assert.Null(quick.Snapshot);

@@ -85,28 +85,23 @@ public sealed class ModelPicker(
         return new ModelPickerView(chatId, clean, current, Group(matches), matches.Count, view.Models.Count, view.Notice);
     }
 
-    /// <summary>Remembers the model as the owner's default and, with <paramref name="chatId"/>, for that chat.</summary>
-    public async Task<ChatResult<ModelButtonView>> ChooseAsync(string ownerId, string? modelId, Guid? chatId, CancellationToken cancellationToken)
+    /// <summary>The catalogue's entry for <paramref name="modelId"/>, or why it cannot be chosen.</summary>
+    public async Task<ChatResult<ModelInfo>> FindAsync(string? modelId, CancellationToken cancellationToken)
     {
-        if (chatId is { } id && await chats.FindChatAsync(ownerId, id, cancellationToken) is null)
-        {
-            return ChatError.NotFound;
-        }
-
         var view = await catalogue.GetAsync(cancellationToken);
         if (view.Snapshot is null)
         {
             return CatalogueUnavailable;
         }
 
-        var model = view.Snapshot.Find(modelId?.Trim());
-        if (model is null)
-        {
-            return UnknownModel;
-        }
+        return view.Snapshot.Find(modelId?.Trim()) is { } model ? model : UnknownModel;
+    }
 
+    /// <summary>Remembers the model as the owner's default and, with <paramref name="chatId"/>, for that chat.</summary>
+    public async Task<ChatResult<ModelButtonView>> ChooseAsync(string ownerId, ModelInfo model, Guid? chatId, CancellationToken cancellationToken)
+    {
         var now = clock.StorageNow();
-        if (chatId is { } chosenChat && !await chats.SetChatModelAsync(ownerId, chosenChat, model.Id, now, cancellationToken))
+        if (chatId is { } id && !await chats.SetChatModelAsync(ownerId, id, model.Id, now, cancellationToken))
         {
             return ChatError.NotFound;
         }

@@ -48,8 +48,13 @@ public sealed class IndexModel(ModelPicker picker, ChatService chats) : PageMode
 
     public async Task<IActionResult> OnPostAsync(string? model, Guid? chat, CancellationToken cancellationToken)
     {
-        var ownerId = await HttpContext.EnsureOwnerIdAsync();
-        var result = await picker.ChooseAsync(ownerId, model, chat, cancellationToken);
+        // Someone without an identity has no chats; and a refused choice does not make anyone a guest.
+        var found = HttpContext.FindOwnerId() is null && chat is not null
+            ? new ChatResult<ModelInfo>(null, ChatError.NotFound)
+            : await picker.FindAsync(model, cancellationToken);
+        var result = found.Value is { } chosen
+            ? await picker.ChooseAsync(await HttpContext.EnsureOwnerIdAsync(), chosen, chat, cancellationToken)
+            : new ChatResult<ModelButtonView>(null, found.Error);
         if (result.Error is { } error)
         {
             if (Request.WantsFragment())
