@@ -34,7 +34,7 @@ public sealed class ModelCatalogueOutageTests : IAsyncLifetime, IDisposable
 
         // Choosing still works against the last good copy.
         using var chose = await guest.PostAsync("/models", new Dictionary<string, string> { ["model"] = "meta-llama/llama-3.3-70b-instruct" });
-        Assert.Equal(HttpStatusCode.OK, chose.StatusCode);
+        Assert.True(chose.IsSuccessStatusCode, chose.StatusCode.ToString());
     }
 
     [Fact]

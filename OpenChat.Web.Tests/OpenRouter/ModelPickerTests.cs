@@ -56,6 +56,14 @@ public sealed class ModelPickerTests(ChatFixture fixture) : IClassFixture<ChatFi
     {
         using var guest = new GuestSession(fixture.Host);
 
+        // The first choice makes the visitor a guest, so the page is loaded again for a fresh antiforgery token.
+        using (var first = await guest.PostAsync("/models", new Dictionary<string, string> { ["model"] = Gemma }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+            Assert.Equal("/chat", first.Headers.GetValues("HX-Location").Single());
+        }
+
+        // Later choices swap the composer's button in place (and the dialog's slot is emptied).
         using var response = await guest.PostAsync("/models", new Dictionary<string, string> { ["model"] = Llama });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

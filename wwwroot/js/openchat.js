@@ -77,7 +77,11 @@
       toBottom(false);
     }
     // Dialogs arrive as fragments; open them as modals (focus is kept inside, Escape closes) and clean up after.
-    (root || doc).querySelectorAll && (root || doc).querySelectorAll("dialog[data-modal]:not([open])").forEach(function (dialog) {
+    // The swapped-in element may be the dialog itself (htmx:load names each new top-level element).
+    var scope = root || doc, modal = "dialog[data-modal]:not([open])";
+    var dialogs = scope.querySelectorAll ? [].slice.call(scope.querySelectorAll(modal)) : [];
+    if (scope.matches && scope.matches(modal)) dialogs.push(scope);
+    dialogs.forEach(function (dialog) {
       dialog.addEventListener("close", function () { dialog.remove(); });
       dialog.showModal();
     });

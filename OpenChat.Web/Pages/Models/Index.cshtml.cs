@@ -49,7 +49,8 @@ public sealed class IndexModel(ModelPicker picker, ChatService chats) : PageMode
     public async Task<IActionResult> OnPostAsync(string? model, Guid? chat, CancellationToken cancellationToken)
     {
         // Someone without an identity has no chats; and a refused choice does not make anyone a guest.
-        var found = HttpContext.FindOwnerId() is null && chat is not null
+        var wasAnonymous = HttpContext.FindOwnerId() is null;
+        var found = wasAnonymous && chat is not null
             ? new ChatResult<ModelInfo>(null, ChatError.NotFound)
             : await picker.FindAsync(model, cancellationToken);
         var result = found.Value is { } chosen
@@ -71,6 +72,13 @@ public sealed class IndexModel(ModelPicker picker, ChatService chats) : PageMode
             Error = error.Message;
             await LoadAsync(null, chat, cancellationToken);
             return Page();
+        }
+
+        if (Request.WantsFragment() && wasAnonymous)
+        {
+            // This choice made the visitor a guest, so the page's antiforgery token is stale: load the page again.
+            Response.Headers["HX-Location"] = "/chat";
+            return new NoContentResult();
         }
 
         if (Request.WantsFragment())
