@@ -139,6 +139,23 @@ public abstract class ChatRepositoryContract
     }
 
     [Fact]
+    public async Task Set_chat_model_changes_only_that_owners_chat()
+    {
+        var owner = NewOwner();
+        var stranger = NewOwner();
+        var chat = NewChat(owner, T0);
+        await Repository.CreateChatAsync(chat, default);
+
+        Assert.True(await Repository.SetChatModelAsync(owner, chat.Id, "meta-llama/llama-3.3-70b-instruct", T0.AddMinutes(1), default));
+        Assert.False(await Repository.SetChatModelAsync(stranger, chat.Id, "google/gemma-3-27b-it:free", T0.AddMinutes(2), default));
+        Assert.False(await Repository.SetChatModelAsync(owner, Guid.CreateVersion7(), "google/gemma-3-27b-it:free", T0.AddMinutes(2), default));
+
+        Assert.Equal(
+            chat with { ModelId = "meta-llama/llama-3.3-70b-instruct", UpdatedAt = T0.AddMinutes(1) },
+            await Repository.FindChatAsync(owner, chat.Id, default));
+    }
+
+    [Fact]
     public async Task Delete_removes_the_chat_and_all_its_messages_and_leaves_other_chats_alone()
     {
         var owner = NewOwner();

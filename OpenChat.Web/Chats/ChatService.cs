@@ -12,7 +12,8 @@ public sealed class ChatService(
     ReplyKeyResolver keys,
     SidebarPublisher sidebar,
     TimeProvider clock,
-    IOptions<OpenRouterOptions> openRouter)
+    IOptions<OpenRouterOptions> openRouter,
+    ModelPicker models)
 {
     public async Task<(IReadOnlyList<Chat> Chats, bool HasMore)> ListAsync(string? ownerId, ChatListCursor? after, CancellationToken cancellationToken)
     {
@@ -52,8 +53,9 @@ public sealed class ChatService(
             return key.Refusal;
         }
 
+        var model = await models.DefaultModelAsync(ownerId, cancellationToken);
         var now = clock.StorageNow();
-        var chat = new Chat(Guid.CreateVersion7(now), ownerId, ChatTitle.FromFirstMessage(text!), false, openRouter.Value.DefaultModel, now, now, now);
+        var chat = new Chat(Guid.CreateVersion7(now), ownerId, ChatTitle.FromFirstMessage(text!), false, model, now, now, now);
         await chats.CreateChatAsync(chat, cancellationToken);
         return await SendValidatedAsync(ownerId, chat, text!.Trim(), key, cancellationToken);
     }

@@ -16,6 +16,10 @@ public interface IChatRepository
     /// <returns>False when the owner has no such chat.</returns>
     Task<bool> RenameChatAsync(string ownerId, Guid chatId, string title, bool isCustom, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>Sets the model the chat's next replies use.</summary>
+    /// <returns>False when the owner has no such chat.</returns>
+    Task<bool> SetChatModelAsync(string ownerId, Guid chatId, string modelId, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Deletes the chat and every message in it.</summary>
     /// <returns>False when the owner has no such chat.</returns>
     Task<bool> DeleteChatAsync(string ownerId, Guid chatId, CancellationToken cancellationToken);

@@ -28,6 +28,7 @@ public static class OpenRouterServiceCollectionExtensions
             .Validate(o => o.GuestDailyReplies >= 0, "Limits:GuestDailyReplies must be 0 or more.")
             .Validate(o => o.MemberDailyReplies >= 0, "Limits:MemberDailyReplies must be 0 or more.")
             .ValidateOnStart();
+        services.AddModelCatalogue(configuration);
         return services;
     }
 }

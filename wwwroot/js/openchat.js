@@ -112,6 +112,46 @@
     window.htmx.ajax("POST", "/settings/appearance", { source: toggle, values: { uiTheme: next }, swap: "none" });
   });
 
-  doc.addEventListener("htmx:load", function (e) { bind(e.detail.elt); });
+
+  // Model picker: a search box (combobox) over a listbox. Arrows move, Enter chooses, Escape closes.
+  function activate(box, option) {
+    var old = doc.getElementById(box.getAttribute("aria-activedescendant") || "");
+    if (old) old.classList.remove("is-active");
+    if (!option) { box.removeAttribute("aria-activedescendant"); return; }
+    option.classList.add("is-active");
+    box.setAttribute("aria-activedescendant", option.id);
+    option.scrollIntoView({ block: "nearest" });
+  }
+
+  function options() { return [].slice.call(doc.querySelectorAll("#model-listbox [role=option]")); }
+
+  doc.addEventListener("keydown", function (e) {
+    var box = e.target, k = e.key;
+    if (!box.matches || !box.matches("[data-model-search]") || e.isComposing) return;
+    var list = options(), i = list.indexOf(doc.getElementById(box.getAttribute("aria-activedescendant") || ""));
+    if (k === "ArrowDown" || k === "ArrowUp") {
+      e.preventDefault();
+      activate(box, list[Math.max(0, Math.min(list.length - 1, i + (k === "ArrowDown" ? 1 : -1)))]);
+    } else if (k === "Enter") {
+      e.preventDefault();
+      if (list[i]) list[i].click();
+    } else if (k === "Escape") {
+      e.preventDefault();
+      box.closest("dialog").close();
+    }
+  });
+
+  function bindPicker(root) {
+    var box = doc.querySelector("[data-model-search]");
+    if (root.id === "model-button" && root.isConnected) root.focus(); // a model was chosen: back to the composer
+    if (!box) return;
+    if (root.matches("[data-model-picker]")) activate(box, doc.querySelector("#model-listbox [aria-selected=true]") || options()[0]);
+    else if (root.id === "model-listbox") activate(box, options()[0]);
+  }
+
+  doc.addEventListener("htmx:load", function (e) {
+    bind(e.detail.elt);
+    if (e.detail.elt.matches) bindPicker(e.detail.elt);
+  });
   if (doc.readyState !== "loading") bind(doc); else doc.addEventListener("DOMContentLoaded", function () { bind(doc); });
 })();

@@ -8,7 +8,7 @@ using OpenChat.Web.Web;
 namespace OpenChat.Web.Pages.Chat;
 
 /// <summary><c>/chat</c>: the dashboard. Its composer creates a chat from the first message and sends it.</summary>
-public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys) : PageModel
+public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys, ModelPicker models) : PageModel
 {
     public SidebarView Sidebar { get; private set; } = new([], false, null);
 
@@ -48,7 +48,8 @@ public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys) : PageM
         var (list, hasMore) = await chats.ListAsync(ownerId, null, cancellationToken);
         Sidebar = new SidebarView(list, hasMore, null);
         var canSend = await keys.HasUsableKeyAsync(ownerId, cancellationToken);
-        Composer = new ComposerView("/chat", null, null, canSend ? null : KeyPromptText, error, text);
+        var modelButton = await models.ButtonAsync(ownerId, null, cancellationToken);
+        Composer = new ComposerView("/chat", null, null, canSend ? null : KeyPromptText, error, text, modelButton);
         if (ownerId is not null)
         {
             ViewData.SetLiveUrl(null);

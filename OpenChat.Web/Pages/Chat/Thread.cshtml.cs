@@ -11,7 +11,7 @@ using OpenChat.Web.Web;
 namespace OpenChat.Web.Pages.Chat;
 
 /// <summary><c>/chat/{id}</c>: one conversation and its composer.</summary>
-public sealed class ThreadModel(ChatService chats, ReplyKeyResolver keys, MarkdownRenderer markdown, IAntiforgery antiforgery) : PageModel
+public sealed class ThreadModel(ChatService chats, ReplyKeyResolver keys, MarkdownRenderer markdown, IAntiforgery antiforgery, ModelPicker models) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -81,7 +81,8 @@ public sealed class ThreadModel(ChatService chats, ReplyKeyResolver keys, Markdo
         OlderUrl = ThreadMarkup.OlderUrl(Id, thread);
         IsStreaming = thread.RunningReply is not null;
         var canSend = await keys.HasUsableKeyAsync(ownerId, cancellationToken);
-        Composer = new ComposerView($"/chat/{Id:D}", Id, thread.RunningReply?.ReplyId, canSend ? null : KeyPromptText, error, text);
+        var modelButton = await models.ButtonAsync(ownerId, chat, cancellationToken);
+        Composer = new ComposerView($"/chat/{Id:D}", Id, thread.RunningReply?.ReplyId, canSend ? null : KeyPromptText, error, text, modelButton);
         ViewData.SetLiveUrl(Id, thread.RunningReply?.ReplyId);
         return true;
     }

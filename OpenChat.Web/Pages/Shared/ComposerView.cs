@@ -1,8 +1,9 @@
 namespace OpenChat.Web.Pages;
 
 /// <summary>
-/// The composer: where it posts, whether a reply is streaming (Send becomes Stop), and, when no OpenRouter key
-/// would pay for a reply, an invitation to add one (sending then opens the key dialog).
+/// The composer: where it posts, whether a reply is streaming (Send becomes Stop), when no OpenRouter key
+/// would pay for a reply an invitation to add one (sending then opens the key dialog), and the model picker
+/// button (null: none shown).
 /// </summary>
 public sealed record ComposerView(
     string Action,
@@ -10,4 +11,5 @@ public sealed record ComposerView(
     Guid? StreamingReplyId,
     string? KeyPrompt,
     string? Error = null,
-    string? Text = null);
+    string? Text = null,
+    OpenChat.Web.OpenRouter.ModelButtonView? ModelButton = null);

@@ -74,6 +74,20 @@ public sealed class FileChatRepository(FileStore store) : IChatRepository
         return true;
     }
 
+    public async Task<bool> SetChatModelAsync(string ownerId, Guid chatId, string modelId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        using var _ = await store.LockAsync(chatId, cancellationToken);
+        var path = Path.Combine(ChatFolder(ownerId, chatId), ChatFile);
+        var chat = await FileStore.ReadAsync<Chat>(path, cancellationToken);
+        if (chat is null)
+        {
+            return false;
+        }
+
+        await FileStore.WriteAtomicAsync(path, chat with { ModelId = modelId, UpdatedAt = at }, cancellationToken);
+        return true;
+    }
+
     public async Task<bool> DeleteChatAsync(string ownerId, Guid chatId, CancellationToken cancellationToken)
     {
         using var _ = await store.LockAsync(chatId, cancellationToken);

@@ -71,6 +71,16 @@ public sealed class PostgresChatRepository(NpgsqlDataSource dataSource) : IChatR
         return rows == 1;
     }
 
+    public async Task<bool> SetChatModelAsync(string ownerId, Guid chatId, string modelId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.ExecuteAsync(new CommandDefinition(
+            "update chats set model_id = @modelId, updated_at = @at where id = @chatId and owner_id = @ownerId",
+            new { chatId, ownerId, modelId, at = at.UtcDateTime },
+            cancellationToken: cancellationToken));
+        return rows == 1;
+    }
+
     public async Task<bool> DeleteChatAsync(string ownerId, Guid chatId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
