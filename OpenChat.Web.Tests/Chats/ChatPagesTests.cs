@@ -105,6 +105,23 @@ public sealed class ChatPagesTests(ChatFixture fixture) : IClassFixture<ChatFixt
     }
 
     [Fact]
+    public async Task Other_tabs_showing_a_chat_hear_that_it_was_renamed_or_deleted()
+    {
+        using var guest = new GuestSession(fixture.Host);
+        var chatId = await guest.StartChatAsync("Shared view");
+        await WaitUntilIdleAsync(guest, chatId);
+        await using var otherTab = await guest.OpenLiveStreamAsync(chatId);
+
+        using var renamed = await guest.PostAsync($"/chat/{chatId:D}/rename", new Dictionary<string, string> { ["title"] = "Renamed <elsewhere>" });
+        var heading = await otherTab.WaitForAsync(e => e.Data.Contains("id=\"thread-title\"", StringComparison.Ordinal), Patience);
+        using var deleted = await guest.PostAsync($"/chat/{chatId:D}/delete");
+        var gone = await otherTab.WaitForAsync(e => e.Data.Contains("This chat was deleted", StringComparison.Ordinal), Patience);
+
+        Assert.Contains("Renamed &lt;elsewhere&gt;", heading.Data, StringComparison.Ordinal);
+        Assert.Contains("disabled", gone.Data, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Posting_without_the_antiforgery_token_is_refused_and_changes_nothing()
     {
         using var guest = new GuestSession(fixture.Host);

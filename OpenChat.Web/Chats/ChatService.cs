@@ -148,8 +148,9 @@ public sealed class ChatService(
             return ChatError.NotFound;
         }
 
-        sidebar.Publish(ownerId);
-        return (await chats.FindChatAsync(ownerId, chatId, cancellationToken))!;
+        var renamed = (await chats.FindChatAsync(ownerId, chatId, cancellationToken))!;
+        sidebar.Publish(ownerId, renamed: renamed);
+        return renamed;
     }
 
     public async Task<bool> DeleteAsync(string ownerId, Guid chatId, CancellationToken cancellationToken)
@@ -158,7 +159,7 @@ public sealed class ChatService(
         var deleted = await chats.DeleteChatAsync(ownerId, chatId, cancellationToken);
         if (deleted)
         {
-            sidebar.Publish(ownerId);
+            sidebar.Publish(ownerId, deleted: chatId);
         }
 
         return deleted;

@@ -2,20 +2,44 @@ using OpenChat.Web.Generation;
 
 namespace OpenChat.Web.Chats;
 
-/// <summary>Pushes an owner's fresh chat list to each of their open tabs (with that tab's current chat marked).</summary>
+/// <summary>
+/// Pushes an owner's fresh chat list to each of their open tabs (with that tab's current chat marked), and tells
+/// tabs showing a renamed or deleted chat.
+/// </summary>
 public sealed class SidebarPublisher(IChatRepository chats, LiveHub hub, ILogger<SidebarPublisher> logger)
 {
-    public void Publish(string ownerId)
+    /// <param name="renamed">A chat whose title changed: tabs showing it update their heading and title.</param>
+    /// <param name="deleted">A chat that is gone: tabs showing it say so instead of failing on the next send.</param>
+    public void Publish(string ownerId, Chat? renamed = null, Guid? deleted = null)
     {
         if (hub.TabsOf(ownerId).Count == 0)
         {
             return;
         }
 
-        _ = PublishAsync(ownerId);
+        _ = PublishAsync(ownerId, renamed, deleted);
     }
 
-    private async Task PublishAsync(string ownerId)
+    private static string ShownChatChange(Chat? renamed, Guid? deleted, Guid? shown)
+    {
+        if (shown is null)
+        {
+            return string.Empty;
+        }
+
+        if (renamed?.Id == shown)
+        {
+            var title = Html.Encode(renamed.Title);
+            return $"<h1 class=\"thread-title\" id=\"thread-title\" hx-swap-oob=\"true\">{title}</h1><title>{title} · OpenChat</title>";
+        }
+
+        return deleted == shown
+            ? "<section id=\"thread\" class=\"thread messages\" hx-swap-oob=\"true\"><div class=\"empty\" role=\"status\"><p class=\"empty-title\">This chat was deleted</p><p><a href=\"/chat\">Start a new chat</a></p></div></section>" +
+              "<div id=\"composer-action\" hx-swap-oob=\"true\"><button type=\"submit\" class=\"btn btn-primary composer-send\" disabled>Send</button></div>"
+            : string.Empty;
+    }
+
+    private async Task PublishAsync(string ownerId, Chat? renamed, Guid? deleted)
     {
         try
         {
@@ -24,7 +48,7 @@ public sealed class SidebarPublisher(IChatRepository chats, LiveHub hub, ILogger
             var items = hasMore ? page.Take(ChatLimits.PageSize).ToList() : page;
             foreach (var tab in hub.TabsOf(ownerId))
             {
-                tab.Send(Generation.SseFrame.Create("oob", ChatListMarkup.ListOob(items, tab.ChatId, hasMore)));
+                tab.Send(SseFrame.Create("oob", ChatListMarkup.ListOob(items, tab.ChatId, hasMore) + ShownChatChange(renamed, deleted, tab.ChatId)));
             }
         }
         catch (Exception e)
