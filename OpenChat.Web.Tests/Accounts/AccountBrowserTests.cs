@@ -60,8 +60,7 @@ public sealed class AccountBrowserTests(AccountsApp app) : IClassFixture<Account
         {
             await page.GotoAsync(new Uri(app.Host.BaseAddress, "/chat").ToString());
             await AccountJourney.SignUpAsync(page, "Del", email, password);
-            app.OpenRouter.EnqueueReply(FakeReply.Text("Noted."));
-            await AccountJourney.SendFirstMessageAsync(page, app.Host, question, "Noted.");
+            await AccountJourney.SendFirstMessageAsync(page, app.Host, app.OpenRouter, question, "Noted.");
             var chatUrl = page.Url;
 
             await AccountJourney.SidebarFooter(page).GetByRole(AriaRole.Link, new() { Name = "Account: Del" }).ClickAsync();

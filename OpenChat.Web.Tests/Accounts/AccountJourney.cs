@@ -11,14 +11,22 @@ public static class AccountJourney
 
     public static ILocator SidebarFooter(IPage page) => page.Locator(".sidebar-footer");
 
-    /// <summary>On /chat: sends the first message and waits for the reply to finish.</summary>
-    public static async Task SendFirstMessageAsync(IPage page, AppHost host, string text, string reply)
+    /// <summary>
+    /// On /chat: sends the first message and waits for the reply to finish. The reply is held until the thread's
+    /// live stream is open, so a busy machine cannot finish it before the page listens.
+    /// </summary>
+    public static async Task SendFirstMessageAsync(IPage page, AppHost host, FakeOpenRouter openRouter, string text, params string[] chunks)
     {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        openRouter.EnqueueReply(FakeReply.Text(chunks) with { Gate = gate });
         await page.GotoAsync(new Uri(host.BaseAddress, "/chat").ToString());
+        var live = page.WaitForResponseAsync(r => r.Url.Contains("/chat/live?chat=", StringComparison.Ordinal));
         await page.GetByLabel("Message", new() { Exact = true }).FillAsync(text);
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/chat/[0-9a-f-]{36}$"));
-        await Expect(page.Locator("article[data-role='assistant'][data-status='complete']")).ToContainTextAsync(reply);
+        await live;
+        gate.SetResult();
+        await Expect(page.Locator("article[data-role='assistant'][data-status='complete']")).ToContainTextAsync(string.Concat(chunks), new() { Timeout = 15_000 });
     }
 
     public static async Task SignUpAsync(IPage page, string name, string email, string password)
@@ -73,8 +81,7 @@ public static class AccountJourney
         await page.GotoAsync(new Uri(host.BaseAddress, "/chat").ToString());
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "oc_id");
 
-        openRouter.EnqueueReply(FakeReply.Text("Bring ", "sandwiches."));
-        await SendFirstMessageAsync(page, host, question, "Bring sandwiches.");
+        await SendFirstMessageAsync(page, host, openRouter, question, "Bring ", "sandwiches.");
         Assert.Contains(await page.Context.CookiesAsync(), c => c.Name == "oc_id");
         var guestCookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "oc_id").Value;
         await Expect(ChatList(page).GetByRole(AriaRole.Link, new() { Name = question, Exact = true })).ToBeVisibleAsync();

@@ -17,7 +17,7 @@ public sealed class AccountServiceTests
     public AccountServiceTests()
     {
         _throttle = new SignInThrottle(_clock, NullLogger<SignInThrottle>.Instance);
-        _accounts = new AccountService(_members, new PasswordHasher<Member>(), _throttle, _clock, NullLogger<AccountService>.Instance);
+        _accounts = new AccountService(_members, new PasswordHasher<Member>(Options.Create(new PasswordHasherOptions { IterationCount = 1_000 })), _throttle, _clock, NullLogger<AccountService>.Instance);
     }
 
     [Fact]
