@@ -12,12 +12,15 @@ public sealed class AccountServiceTests
     private readonly ManualClock _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly InMemoryMembers _members = new();
     private readonly SignInThrottle _throttle;
+
+    // Fewer PBKDF2 iterations than production: these tests hash dozens of times.
+    private readonly PasswordHasher<Member> _hasher = new(Options.Create(new PasswordHasherOptions { IterationCount = 1_000 }));
     private readonly AccountService _accounts;
 
     public AccountServiceTests()
     {
         _throttle = new SignInThrottle(_clock, NullLogger<SignInThrottle>.Instance);
-        _accounts = new AccountService(_members, new PasswordHasher<Member>(Options.Create(new PasswordHasherOptions { IterationCount = 1_000 })), _throttle, _clock, NullLogger<AccountService>.Instance);
+        _accounts = new AccountService(_members, _hasher, _throttle, _clock, NullLogger<AccountService>.Instance);
     }
 
     [Fact]
@@ -108,7 +111,7 @@ public sealed class AccountServiceTests
         var stored = (await _members.FindAsync(member.Id, CancellationToken.None))!;
         Assert.NotEqual(member.PasswordHash, stored.PasswordHash);
         Assert.Equal(0x01, Convert.FromBase64String(stored.PasswordHash)[0]);
-        Assert.Equal(PasswordVerificationResult.Success, new PasswordHasher<Member>().VerifyHashedPassword(stored, stored.PasswordHash, "old password"));
+        Assert.Equal(PasswordVerificationResult.Success, _hasher.VerifyHashedPassword(stored, stored.PasswordHash, "old password"));
     }
 
     [Theory]
