@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace OpenChat.Web.Accounts;
 
 public static class AccountsServiceCollectionExtensions
@@ -14,6 +17,8 @@ public static class AccountsServiceCollectionExtensions
                 o.ExpireTimeSpan = TimeSpan.FromDays(365);
                 o.SlidingExpiration = true;
                 o.LoginPath = "/account/sign-in";
+                // Member cookies name a member that still exists (and carry their current name).
+                o.Events.OnValidatePrincipal = MemberSessions.ValidatePrincipalAsync;
                 // Pages decide what a missing identity means (an empty list, a 404); never redirect API-style calls.
                 o.Events.OnRedirectToLogin = context =>
                 {
@@ -23,6 +28,12 @@ public static class AccountsServiceCollectionExtensions
             });
         services.AddAuthorization();
         services.AddSingleton<PreferenceService>();
+        services.AddMemoryCache();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPasswordHasher<Member>, PasswordHasher<Member>>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<MemberSessions>();
         return services;
     }
 }

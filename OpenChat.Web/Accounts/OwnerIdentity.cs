@@ -7,8 +7,8 @@ namespace OpenChat.Web.Accounts;
 
 /// <summary>
 /// Who owns what a request reads and writes: a guest (<c>guest_</c> + 32 hex) issued at the first write, or
-/// (later) a member. The id lives only inside the encrypted, HttpOnly auth cookie; no header, query
-/// parameter or form field can set it.
+/// a member (their id, "D" format). The id lives only inside the encrypted, HttpOnly auth cookie; no header,
+/// query parameter or form field can set it.
 /// </summary>
 public static partial class OwnerIdentity
 {
@@ -16,6 +16,10 @@ public static partial class OwnerIdentity
     public const string CookieName = "oc_id";
     public const string KindClaim = "oc_kind";
     public const string GuestKind = "guest";
+    public const string MemberKind = "member";
+
+    /// <summary>The member's display name (members only; guests have none).</summary>
+    public const string DisplayNameClaim = "oc_name";
 
     public static string NewGuestId() => "guest_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
@@ -50,6 +54,31 @@ public static partial class OwnerIdentity
         context.User = principal;
         return guestId;
     }
+
+    /// <summary>True when the request is signed in as a member (not a guest, not anonymous).</summary>
+    public static bool IsMember(this ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true && user.FindFirstValue(KindClaim) == MemberKind;
+
+    /// <summary>The guest id of this request, or null for members and anonymous visitors.</summary>
+    public static string? FindGuestId(this ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true && user.FindFirstValue(KindClaim) == GuestKind
+            && user.FindFirstValue(ClaimTypes.NameIdentifier) is { } id && IsGuestId(id)
+            ? id
+            : null;
+
+    /// <summary>The signed-in member's id, or null.</summary>
+    public static Guid? FindMemberId(this ClaimsPrincipal user) =>
+        user.IsMember() && Guid.TryParseExact(user.FindFirstValue(ClaimTypes.NameIdentifier), "D", out var id) ? id : null;
+
+    public static string? DisplayName(this ClaimsPrincipal user) => user.IsMember() ? user.FindFirstValue(DisplayNameClaim) : null;
+
+    public static ClaimsPrincipal MemberPrincipal(Member member) => new(new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.NameIdentifier, member.OwnerId),
+            new Claim(KindClaim, MemberKind),
+            new Claim(DisplayNameClaim, member.DisplayName),
+        ],
+        Scheme));
 
     [GeneratedRegex("^guest_[0-9a-f]{32}$")]
     private static partial Regex GuestIdPattern();
