@@ -145,8 +145,9 @@ public sealed class KeyVaultTests : IAsyncLifetime
         {
             return File.ReadAllText(path);
         }
-        catch (FileNotFoundException)
+        catch (IOException)
         {
+            // Gone (FileNotFoundException) or still being written under an exclusive lock (a temporary file).
             return string.Empty;
         }
     }
