@@ -109,7 +109,7 @@ internal static class PostHogBatchWriter
     {
         switch (value.Kind)
         {
-            case TelemetryValueKind.String:
+            case TelemetryValueKind.Text:
                 writer.WriteStringValue(Cut(value.AsString!));
                 break;
             case TelemetryValueKind.Integer:

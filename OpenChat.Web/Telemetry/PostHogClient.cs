@@ -50,7 +50,8 @@ public sealed class PostHogClient : IPostHogClient, IAsyncDisposable
 
     private CancellationTokenSource? _stopping;
     private Task? _loop;
-    private int _stopped;
+    private Task? _stop;
+    private bool _disposed;
 
     public PostHogClient(PostHogOptions options, ILogger<PostHogClient> logger, HttpMessageHandler? handler = null)
     {
@@ -159,14 +160,22 @@ public sealed class PostHogClient : IPostHogClient, IAsyncDisposable
         }
     }
 
-    public async Task FlushAsync(CancellationToken cancellationToken = default) => await SendQueuedAsync(cancellationToken);
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _disposed))
+        {
+            return;
+        }
+
+        await SendQueuedAsync(cancellationToken);
+    }
 
     /// <summary>Starts the sender loop (idempotent).</summary>
     public void Start()
     {
         lock (_queueLock)
         {
-            if (_loop is not null || _closed)
+            if (_loop is not null || _stop is not null || _closed)
             {
                 return;
             }
@@ -181,20 +190,20 @@ public sealed class PostHogClient : IPostHogClient, IAsyncDisposable
 
     /// <summary>
     /// Ends the loop, then sends what is queued for at most <see cref="PostHogOptions.ShutdownTimeout"/> (or until
-    /// <paramref name="cancellationToken"/>); what is left is dropped (counted). Later captures are counted dropped. Idempotent.
+    /// <paramref name="cancellationToken"/>); what is left is dropped (counted). Later captures are counted dropped.
+    /// Idempotent: a second call (e.g. the container disposing the client while the host is still stopping it) waits for the first.
     /// </summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    public Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0)
-        {
-            return;
-        }
-
-        Task? loop;
         lock (_queueLock)
         {
-            loop = _loop;
+            return _stop ??= StopCoreAsync(_loop, cancellationToken);
         }
+    }
+
+    private async Task StopCoreAsync(Task? loop, CancellationToken cancellationToken)
+    {
+        await Task.Yield(); // run outside the caller's lock
 
         if (loop is not null)
         {
@@ -241,13 +250,24 @@ public sealed class PostHogClient : IPostHogClient, IAsyncDisposable
         _logger.LogInformation("PostHog telemetry stopped: {Counters}.", Counters);
     }
 
+    /// <summary>Stops (with the final flush, unless a stop already ran) and releases the HTTP connection pool.</summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None);
+        lock (_queueLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        // The semaphores hold no wait handle (AvailableWaitHandle is never used), so they are left to the GC: disposing them
+        // would only turn a late FlushAsync from another component into an ObjectDisposedException.
         _stopping?.Dispose();
         _http.Dispose();
-        _wake.Dispose();
-        _sendGate.Dispose();
     }
 
     internal static Uri BatchUri(Uri host)
@@ -320,6 +340,14 @@ public sealed class PostHogClient : IPostHogClient, IAsyncDisposable
 #pragma warning restore CA1031
             {
                 _logger.LogError(e, "PostHog sender: unexpected error; it keeps running.");
+                try
+                {
+                    await Task.Delay(_options.FlushInterval, stopping); // never a tight loop
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
 
             if (Stopwatch.GetElapsedTime(lastLog) >= _options.CountersLogInterval)

@@ -7,7 +7,7 @@ public enum TelemetryValueKind
 {
     /// <summary>No value: a property set to it is dropped.</summary>
     Null,
-    String,
+    Text,
     Integer,
     Number,
     Boolean,
@@ -40,7 +40,7 @@ public readonly struct TelemetryValue : IEquatable<TelemetryValue>
 
     public bool IsNull => Kind == TelemetryValueKind.Null;
 
-    public string? AsString => Kind == TelemetryValueKind.String ? (string)_reference! : null;
+    public string? AsString => Kind == TelemetryValueKind.Text ? (string)_reference! : null;
 
     public long? AsInteger => Kind == TelemetryValueKind.Integer ? _bits : null;
 
@@ -56,7 +56,7 @@ public readonly struct TelemetryValue : IEquatable<TelemetryValue>
     /// <summary>The items of an <see cref="TelemetryValueKind.Array"/> (empty for any other kind).</summary>
     public ReadOnlySpan<TelemetryValue> Items => Kind == TelemetryValueKind.Array ? (TelemetryValue[])_reference! : [];
 
-    public static TelemetryValue FromString(string? value) => value is null ? default : new(TelemetryValueKind.String, 0, value);
+    public static TelemetryValue FromString(string? value) => value is null ? default : new(TelemetryValueKind.Text, 0, value);
 
     public static TelemetryValue FromInt64(long value) => new(TelemetryValueKind.Integer, value, null);
 
@@ -135,7 +135,7 @@ public readonly struct TelemetryValue : IEquatable<TelemetryValue>
 
         return Kind switch
         {
-            TelemetryValueKind.String => string.Equals((string)_reference!, (string)other._reference!, StringComparison.Ordinal),
+            TelemetryValueKind.Text => string.Equals((string)_reference!, (string)other._reference!, StringComparison.Ordinal),
             TelemetryValueKind.Array => Items.SequenceEqual(other.Items),
             _ => _bits == other._bits,
         };
@@ -145,7 +145,7 @@ public readonly struct TelemetryValue : IEquatable<TelemetryValue>
 
     public override int GetHashCode() => Kind switch
     {
-        TelemetryValueKind.String => HashCode.Combine(Kind, StringComparer.Ordinal.GetHashCode((string)_reference!)),
+        TelemetryValueKind.Text => HashCode.Combine(Kind, StringComparer.Ordinal.GetHashCode((string)_reference!)),
         TelemetryValueKind.Array => HashCode.Combine(Kind, ((TelemetryValue[])_reference!).Length),
         _ => HashCode.Combine(Kind, _bits),
     };
@@ -153,7 +153,7 @@ public readonly struct TelemetryValue : IEquatable<TelemetryValue>
     public override string ToString() => Kind switch
     {
         TelemetryValueKind.Null => "null",
-        TelemetryValueKind.String => (string)_reference!,
+        TelemetryValueKind.Text => (string)_reference!,
         TelemetryValueKind.Integer => _bits.ToString(CultureInfo.InvariantCulture),
         TelemetryValueKind.Number => BitConverter.Int64BitsToDouble(_bits).ToString("R", CultureInfo.InvariantCulture),
         TelemetryValueKind.Boolean => _bits != 0 ? "true" : "false",
