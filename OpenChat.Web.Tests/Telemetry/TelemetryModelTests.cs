@@ -52,6 +52,21 @@ public sealed class TelemetryModelTests
     }
 
     [Fact]
+    public void Uuids_are_version_7_with_the_event_time_and_unique()
+    {
+        var at = new DateTimeOffset(2026, 5, 6, 7, 8, 9, 123, TimeSpan.Zero);
+
+        var uuids = Enumerable.Range(0, 10_000).Select(_ => PostHogClient.NewUuidV7(at)).ToList();
+
+        Assert.All(uuids, u => Assert.Equal(7, u.Version));
+        Assert.All(uuids, u => Assert.Equal(0b10, u.Variant >> 2));
+        Assert.Equal(uuids.Count, uuids.Distinct().Count());
+        var text = uuids[0].ToString("N");
+        Assert.Equal(at.ToUnixTimeMilliseconds(), Convert.ToInt64(text[..12], 16));
+        Assert.Equal(0, Convert.ToInt64(PostHogClient.NewUuidV7(DateTimeOffset.MinValue).ToString("N")[..12], 16));
+    }
+
+    [Fact]
     public void Long_strings_are_cut_without_splitting_a_surrogate_pair()
     {
         var text = new string('a', 511) + "😀" + "tail";

@@ -21,9 +21,11 @@ internal static class PostHogBatchWriter
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
 
     /// <summary>The batch as gzip-compressed JSON (what goes on the wire, compressed once and resent as is on retries).</summary>
-    public static byte[] WriteGzip(string apiKey, IReadOnlyList<TelemetryEvent> events, string libVersion)
+    /// <param name="scratch">A buffer for the uncompressed JSON, reused across batches by the (single) sender; null = a fresh one.</param>
+    public static byte[] WriteGzip(string apiKey, IReadOnlyList<TelemetryEvent> events, string libVersion, ArrayBufferWriter<byte>? scratch = null)
     {
-        var json = new ArrayBufferWriter<byte>(256 + (events.Count * 512));
+        var json = scratch ?? new ArrayBufferWriter<byte>(256 + (events.Count * 512));
+        json.ResetWrittenCount();
         WriteJson(json, apiKey, events, libVersion);
         using var output = new MemoryStream(json.WrittenCount / 4 + 64);
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))

@@ -10,6 +10,7 @@ IScenario[] scenarios =
 [
     new LandingScenario(),
     new PageWeightScenario(),
+    new CaptureScenario(),
 ];
 
 BenchOptions options;
