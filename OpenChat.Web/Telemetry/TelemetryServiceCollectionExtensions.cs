@@ -1,14 +1,40 @@
+using Microsoft.Extensions.Options;
+using OpenChat.Web.Web;
+
 namespace OpenChat.Web.Telemetry;
 
 public static class TelemetryServiceCollectionExtensions
 {
+    /// <summary>
+    /// <see cref="IPostHogClient"/> (a <see cref="PostHogClient"/> when <c>PostHog:ApiKey</c> is set, else
+    /// <see cref="DisabledPostHogClient"/>; decided from the final configuration when first resolved), the hosted service that
+    /// runs its sender, and the <c>telemetry</c> ready check with the counters.
+    /// </summary>
     public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PostHogOptions>()
             .Bind(configuration.GetSection(PostHogOptions.Section))
-            .Validate(o => o.Host.IsAbsoluteUri && (o.Host.Scheme == Uri.UriSchemeHttp || o.Host.Scheme == Uri.UriSchemeHttps),
-                "PostHog:Host (POSTHOG_HOST) must be an absolute http or https URL, for example https://eu.i.posthog.com.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PostHogOptions>, PostHogOptionsValidator>();
+
+        services.AddSingleton<IPostHogClient>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PostHogOptions>>().Value;
+            return options.Enabled
+                ? new PostHogClient(options, sp.GetRequiredService<ILogger<PostHogClient>>())
+                : DisabledPostHogClient.Instance;
+        });
+        services.AddHostedService<TelemetryHostedService>();
+        services.AddHealthChecks().AddCheck<TelemetryHealthCheck>("telemetry", tags: [HealthEndpoints.ReadyTag]);
         return services;
+    }
+
+    private sealed class PostHogOptionsValidator : IValidateOptions<PostHogOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PostHogOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
     }
 }

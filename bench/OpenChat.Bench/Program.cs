@@ -11,6 +11,7 @@ IScenario[] scenarios =
     new LandingScenario(),
     new PageWeightScenario(),
     new StreamScenario(),
+    new CaptureScenario(),
 ];
 
 BenchOptions options;
