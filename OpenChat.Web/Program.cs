@@ -29,6 +29,7 @@ var app = builder.Build();
 app.UseWebPlatform();
 app.MapHealthEndpoints();
 app.MapLiveStream();
+app.MapClientEventIngest();
 app.MapRazorPages();
 
 await app.RunAsync();

@@ -51,7 +51,9 @@ public sealed class AppHost : WebApplicationFactory<Program>
         }
 
         // Before anything can build the host: every way in (Start, CreateClient, Services) then runs on Kestrel, never on TestServer.
-        UseKestrel(0);
+        // A real socket on a free loopback port. The port comes from the "urls" setting (below) rather than UseKestrel(0):
+        // the factory's own port configuration sometimes ran after Kestrel had started and threw.
+        UseKestrel();
     }
 
     /// <summary>The app's address, e.g. <c>http://127.0.0.1:54321/</c>. Reading it starts the app.</summary>
@@ -125,6 +127,7 @@ public sealed class AppHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
+        builder.UseSetting("urls", "http://127.0.0.1:0");
         // UseSetting makes the values visible while Program builds (host configuration); the in-memory source added here is
         // applied after Program's own sources, so the test's values also beat the conventional environment variables
         // (OPENROUTER_API_KEY, DATABASE_URL, ...) that Program maps in after the defaults.

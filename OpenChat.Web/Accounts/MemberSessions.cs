@@ -8,7 +8,13 @@ namespace OpenChat.Web.Accounts;
 /// The cookie side of membership: signing a member in (moving a guest's data to them first), refreshing their
 /// name, signing out, and checking on each request that a member cookie still names a member.
 /// </summary>
-public sealed class MemberSessions(IMemberRepository members, IPreferenceRepository preferences, IMemoryCache cache, TimeProvider clock, ILogger<MemberSessions> logger)
+public sealed class MemberSessions(
+    IMemberRepository members,
+    IPreferenceRepository preferences,
+    IMemoryCache cache,
+    TimeProvider clock,
+    Telemetry.ProductAnalytics analytics,
+    ILogger<MemberSessions> logger)
 {
     /// <summary>"Keep me signed in": a persistent cookie that slides over this span.</summary>
     public static readonly TimeSpan RememberFor = TimeSpan.FromDays(30);
@@ -23,11 +29,14 @@ public sealed class MemberSessions(IMemberRepository members, IPreferenceReposit
     /// Signs the member in. When the request is a guest's, the guest's chats, key and preferences move to the
     /// member first, and the guest id is retired: the cookie that carried it is replaced.
     /// </summary>
-    public async Task SignInAsync(HttpContext context, Member member, bool remember, CancellationToken cancellationToken)
+    /// <param name="isNewAccount">True right after sign-up (analytics: <c>auth.sign_up</c> rather than <c>auth.sign_in</c>).</param>
+    public async Task SignInAsync(HttpContext context, Member member, bool remember, CancellationToken cancellationToken, bool isNewAccount = false)
     {
-        if (context.User.FindGuestId() is { } guestId)
+        var guestId = context.User.FindGuestId();
+        var moved = 0;
+        if (guestId is not null)
         {
-            var moved = await members.TransferOwnershipAsync(guestId, member.OwnerId, cancellationToken);
+            moved = await members.TransferOwnershipAsync(guestId, member.OwnerId, cancellationToken);
             logger.LogInformation("Moved {Chats} chats from a guest to member {MemberId}", moved, member.Id);
         }
 
@@ -48,6 +57,25 @@ public sealed class MemberSessions(IMemberRepository members, IPreferenceReposit
         {
             ThemeCookie.Write(context.Response, saved);
         }
+
+        Telemetry.ProductAnalytics.ResetScope(context);
+        if (guestId is not null)
+        {
+            // Links the guest's events to the member (the original never did).
+            await analytics.CaptureAsync("$create_alias", p => p["alias"] = guestId);
+        }
+
+        await analytics.CaptureAsync(isNewAccount ? "auth.sign_up" : "auth.sign_in", p =>
+        {
+            p["email_domain"] = member.Email[(member.Email.LastIndexOf('@') + 1)..].ToLowerInvariant();
+            p["method"] = "email_password";
+            if (!isNewAccount)
+            {
+                p["remember_me"] = remember;
+            }
+
+            p["merged_guest_chats"] = moved;
+        });
     }
 
     /// <summary>Re-issues the cookie with the member's new display name, keeping its persistence and lifetime.</summary>
@@ -64,6 +92,7 @@ public sealed class MemberSessions(IMemberRepository members, IPreferenceReposit
     /// <summary>Clears the cookie; the next write makes a fresh guest.</summary>
     public async Task SignOutAsync(HttpContext context)
     {
+        await analytics.CaptureAsync("auth.sign_out");
         if (context.User.FindMemberId() is { } id)
         {
             cache.Remove(CacheKey(id));
@@ -71,6 +100,7 @@ public sealed class MemberSessions(IMemberRepository members, IPreferenceReposit
 
         await context.SignOutAsync(OwnerIdentity.Scheme);
         context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
+        Telemetry.ProductAnalytics.ResetScope(context);
     }
 
     /// <summary>Forgets a deleted member at once on this instance (other instances within <see cref="LookupFor"/>).</summary>

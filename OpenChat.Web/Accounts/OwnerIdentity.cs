@@ -46,12 +46,20 @@ public static partial class OwnerIdentity
             return existing;
         }
 
-        var guestId = NewGuestId();
+        // A visitor the analytics already knew keeps that id: the landing → chat funnel joins up without a merge.
+        var anonymous = context.RequestServices.GetService<Telemetry.AnonymousVisitorId>();
+        var guestId = anonymous?.Read(context) ?? NewGuestId();
+        if (anonymous is not null)
+        {
+            Telemetry.AnonymousVisitorId.Retire(context);
+        }
+
         var principal = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, guestId), new Claim(KindClaim, GuestKind)],
             Scheme));
         await context.SignInAsync(Scheme, principal, new AuthenticationProperties { IsPersistent = true });
         context.User = principal;
+        Telemetry.ProductAnalytics.ResetScope(context);
         return guestId;
     }
 

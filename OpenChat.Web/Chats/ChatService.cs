@@ -8,6 +8,7 @@ namespace OpenChat.Web.Chats;
 /// <summary>What people do with chats: list, open, create, send, rename, delete, stop, regenerate, retry.</summary>
 public sealed class ChatService(
     IChatRepository chats,
+    Telemetry.ProductAnalytics analytics,
     GenerationRegistry generation,
     ReplyKeyResolver keys,
     SidebarPublisher sidebar,
@@ -50,13 +51,19 @@ public sealed class ChatService(
         var key = await keys.ResolveAsync(ownerId, cancellationToken);
         if (key.Refusal is not null)
         {
-            return key.Refusal;
+            return await RefuseAsync(ownerId, key.Refusal, null);
         }
 
         var model = await models.DefaultModelAsync(ownerId, cancellationToken);
         var now = clock.StorageNow();
         var chat = new Chat(Guid.CreateVersion7(now), ownerId, ChatTitle.FromFirstMessage(text!), false, model, now, now, now);
         await chats.CreateChatAsync(chat, cancellationToken);
+        await analytics.CaptureAsync("chat.created", p =>
+        {
+            p["chat_id"] = chat.Id.ToString("D");
+            p["source"] = "composer";
+            p["title_length"] = chat.Title.Length;
+        });
         return await SendValidatedAsync(ownerId, chat, text!.Trim(), key, cancellationToken);
     }
 
@@ -82,7 +89,7 @@ public sealed class ChatService(
         var key = await keys.ResolveAsync(ownerId, cancellationToken);
         if (key.Refusal is not null)
         {
-            return key.Refusal;
+            return await RefuseAsync(ownerId, key.Refusal, null);
         }
 
         return await SendValidatedAsync(ownerId, chat, text!.Trim(), key, cancellationToken);
@@ -111,7 +118,7 @@ public sealed class ChatService(
         var key = await keys.ResolveAsync(ownerId, cancellationToken);
         if (key.Refusal is not null)
         {
-            return key.Refusal;
+            return await RefuseAsync(ownerId, key.Refusal, null);
         }
 
         var reply = latest[1] with
@@ -149,6 +156,7 @@ public sealed class ChatService(
         }
 
         var renamed = (await chats.FindChatAsync(ownerId, chatId, cancellationToken))!;
+        await analytics.CaptureAsync("chat.renamed", p => p["chat_id"] = chatId.ToString("D"));
         sidebar.Publish(ownerId, renamed: renamed);
         return renamed;
     }
@@ -156,7 +164,17 @@ public sealed class ChatService(
     public async Task<bool> DeleteAsync(string ownerId, Guid chatId, CancellationToken cancellationToken)
     {
         generation.FindRun(ownerId, chatId)?.RequestEnd(ReplyEnd.StopRequested);
+        var messageCount = analytics.IsEnabled ? (await chats.ListMessagesAsync(ownerId, chatId, null, 1000, cancellationToken)).Count : 0;
         var deleted = await chats.DeleteChatAsync(ownerId, chatId, cancellationToken);
+        if (deleted)
+        {
+            await analytics.CaptureAsync("chat.deleted", p =>
+            {
+                p["chat_id"] = chatId.ToString("D");
+                p["message_count"] = messageCount;
+            });
+        }
+
         if (deleted)
         {
             sidebar.Publish(ownerId, deleted: chatId);
@@ -191,6 +209,26 @@ public sealed class ChatService(
         return deleted;
     }
 
+    /// <summary>A refusal; the daily limit is also a rate limit for analytics (<c>chat.rate_limited</c>, policy <c>daily</c>).</summary>
+    private async Task<ChatError> RefuseAsync(string ownerId, ChatError refusal, Guid? chatId)
+    {
+        if (ReferenceEquals(refusal, ChatError.DailyLimit))
+        {
+            await analytics.CaptureAsync("chat.rate_limited", (p, scope, context) =>
+            {
+                p["ip_hash"] = scope.IpHash;
+                p["origin"] = $"{context.Request.Scheme}://{context.Request.Host}";
+                p["policy"] = "daily";
+                p["limit"] = keys.DailyLimit(ownerId);
+                p["window_ms"] = 86_400_000;
+                p["chat_id"] = chatId?.ToString("D");
+                p["rate_limit_bucket"] = $"{keys.DailyLimit(ownerId)}/86400000";
+            });
+        }
+
+        return refusal;
+    }
+
     private static ChatError? Validate(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -214,13 +252,31 @@ public sealed class ChatService(
         }
 
         var result = await StartAsync(ownerId, chat, user, reply, key);
+        if (result.Succeeded)
+        {
+            await analytics.CaptureAsync("chat_message_submitted", p =>
+            {
+                p["chat_id"] = chat.Id.ToString("D");
+                p["model_id"] = reply.ModelId;
+                p["characters"] = text.Length;
+                p["attachment_count"] = 0;
+                p["has_api_key"] = key.Source == KeySource.User;
+                p["key_source"] = key.Source.ToWireName();
+            });
+        }
+
         sidebar.Publish(ownerId);
         return result;
     }
 
     private async Task<ChatResult<SentMessage>> StartAsync(string ownerId, Chat chat, ChatMessage user, ChatMessage reply, KeyDecision key)
     {
-        var run = generation.TryStart(new ReplyRequest(ownerId, chat.Id, user, reply, reply.ModelId ?? openRouter.Value.DefaultModel, key.ApiKey!));
+        var run = generation.TryStart(new ReplyRequest(ownerId, chat.Id, user, reply, reply.ModelId ?? openRouter.Value.DefaultModel, key.ApiKey!)
+        {
+            KeySource = key.Source,
+            RateLimitBucket = key.Source == KeySource.Operator ? $"{keys.DailyLimit(ownerId)}/86400000" : null,
+            Telemetry = await analytics.CurrentScopeAsync(),
+        });
         if (run is not null)
         {
             await keys.RecordReplyAsync(ownerId, key.Source, CancellationToken.None);

@@ -1,4 +1,6 @@
 using OpenChat.Web.Chats;
+using OpenChat.Web.OpenRouter;
+using OpenChat.Web.Telemetry;
 
 namespace OpenChat.Web.Generation;
 
@@ -9,4 +11,13 @@ public sealed record ReplyRequest(
     ChatMessage UserMessage,
     ChatMessage Reply,
     string Model,
-    string ApiKey);
+    string ApiKey)
+{
+    public KeySource KeySource { get; init; } = KeySource.Operator;
+
+    /// <summary>The daily limit that applied (operator key), as <c>limit/window_ms</c>; null for the owner's own key.</summary>
+    public string? RateLimitBucket { get; init; }
+
+    /// <summary>Kept from the request that started the reply, for the events raised when it ends; null = not captured.</summary>
+    public TelemetryScope? Telemetry { get; init; }
+}

@@ -39,7 +39,8 @@ public sealed class ModelPicker(
     IChatRepository chats,
     TimeProvider clock,
     IOptions<OpenRouterOptions> openRouter,
-    IOptions<ModelCatalogueOptions> options)
+    IOptions<ModelCatalogueOptions> options,
+    Telemetry.ProductAnalytics analytics)
 {
     public const int MaxQueryLength = 100;
 
@@ -108,6 +109,11 @@ public sealed class ModelPicker(
 
         var saved = await preferences.FindAsync(ownerId, cancellationToken) ?? Preferences.Default(ownerId);
         await preferences.SaveAsync(saved with { ModelId = model.Id, UpdatedAt = now }, cancellationToken);
+        await analytics.CaptureAsync("settings.changed", p =>
+        {
+            p["setting"] = "model_id";
+            p["value"] = model.Id;
+        });
         return new ModelButtonView(model.Id, model.ShortName, model.ProviderName, chatId);
     }
 

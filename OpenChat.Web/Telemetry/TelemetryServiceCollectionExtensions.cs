@@ -25,6 +25,21 @@ public static class TelemetryServiceCollectionExtensions
                 : DisabledPostHogClient.Instance;
         });
         services.AddHostedService<TelemetryHostedService>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<IpHasher>();
+        services.AddSingleton<AnonymousVisitorId>();
+        services.AddSingleton<ProductAnalytics>();
+        services.AddHostedService<ReplyTelemetry>();
+        services.AddSingleton<OpenRouter.IModelCatalogueObserver, ModelsFetchTelemetry>();
+        services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o => o.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.ServiceFilterAttribute(typeof(TelemetryPageFilter))));
+        services.AddScoped<TelemetryPageFilter>();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(ClientEventIngest.RateLimitPolicy, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) }));
+        });
         services.AddHealthChecks().AddCheck<TelemetryHealthCheck>("telemetry", tags: [HealthEndpoints.ReadyTag]);
         return services;
     }

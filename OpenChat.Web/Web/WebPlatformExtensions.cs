@@ -64,6 +64,7 @@ public static class WebPlatformExtensions
             },
         });
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         return app;
     }

@@ -4,7 +4,7 @@ using OpenChat.Web.Accounts;
 namespace OpenChat.Web.Pages.Account;
 
 /// <summary><c>/account/sign-in</c>: email, password, "Keep me signed in". A guest's data comes along.</summary>
-public sealed class SignInModel(AccountService accounts, MemberSessions sessions) : AccountForm
+public sealed class SignInModel(AccountService accounts, MemberSessions sessions, Telemetry.ProductAnalytics analytics) : AccountForm
 {
     public string? Email { get; private set; }
 
@@ -34,6 +34,11 @@ public sealed class SignInModel(AccountService accounts, MemberSessions sessions
         var result = await accounts.SignInAsync(email, password, cancellationToken);
         if (!result.Succeeded)
         {
+            if (result.FieldErrors.Count == 0)
+            {
+                await analytics.CaptureAsync("auth.sign_in_failed", p => p["reason"] = result.RetryAfter is null ? "bad_credentials" : "locked");
+            }
+
             return Refuse(result, "_SignInForm");
         }
 

@@ -40,7 +40,7 @@ public sealed class SignUpModel(AccountService accounts, MemberSessions sessions
             return Refuse(result, "_SignUpForm");
         }
 
-        await sessions.SignInAsync(HttpContext, result.Member!, remember, cancellationToken);
+        await sessions.SignInAsync(HttpContext, result.Member!, remember, cancellationToken, isNewAccount: true);
         return Leave(SafeReturnUrl(returnUrl));
     }
 }

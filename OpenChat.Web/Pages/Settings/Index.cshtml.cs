@@ -16,7 +16,8 @@ public sealed class IndexModel(
     KeyVault keys,
     PreferenceService preferences,
     ChatExport export,
-    ReplyKeyResolver resolver) : PageModel
+    ReplyKeyResolver resolver,
+    Telemetry.ProductAnalytics analytics) : PageModel
 {
     public SidebarView Sidebar { get; private set; } = new([], false, null);
 
@@ -51,6 +52,25 @@ public sealed class IndexModel(
         var ownerId = await HttpContext.EnsureOwnerIdAsync();
         var result = await keys.SaveAsync(ownerId, key, cancellationToken);
         var fromDialog = source == "modal";
+        var keySource = fromDialog ? "modal" : "settings";
+        if (result.Outcome == KeySaveOutcome.Saved)
+        {
+            await analytics.CaptureAsync("openrouter.key_saved", p =>
+            {
+                p["source"] = keySource;
+                p["scope"] = OwnerIdentity.IsGuestId(ownerId) ? "guest" : "member";
+                p["key_label_present"] = result.LabelPresent;
+            });
+        }
+        else if (result.Outcome is KeySaveOutcome.Rejected or KeySaveOutcome.Unreachable)
+        {
+            await analytics.CaptureAsync("openrouter.key_rejected", p =>
+            {
+                p["status"] = result.Outcome == KeySaveOutcome.Rejected ? result.Status : 0;
+                p["source"] = keySource;
+            });
+        }
+
         if (result.Outcome != KeySaveOutcome.Saved)
         {
             var status = result.Outcome == KeySaveOutcome.Unreachable ? StatusCodes.Status502BadGateway : StatusCodes.Status422UnprocessableEntity;
@@ -79,9 +99,9 @@ public sealed class IndexModel(
     public async Task<IActionResult> OnPostRemoveKeyAsync(CancellationToken cancellationToken)
     {
         var ownerId = HttpContext.FindOwnerId();
-        if (ownerId is not null)
+        if (ownerId is not null && await keys.RemoveAsync(ownerId, cancellationToken))
         {
-            await keys.RemoveAsync(ownerId, cancellationToken);
+            await analytics.CaptureAsync("openrouter.key_removed", p => p["source"] = "settings");
         }
 
         (Notice, NoticeFor) = ("Key removed.", "key");
@@ -100,6 +120,18 @@ public sealed class IndexModel(
                 : Content("That theme or accent does not exist.");
         }
 
+        foreach (var (setting, value) in new[] { ("ui_theme", uiTheme), ("brand_theme", brandTheme) })
+        {
+            if (value is not null)
+            {
+                await analytics.CaptureAsync("settings.changed", p =>
+                {
+                    p["setting"] = setting;
+                    p["value"] = value;
+                });
+            }
+        }
+
         return Request.IsHtmx() ? new NoContentResult() : RedirectBack();
     }
 
@@ -107,6 +139,13 @@ public sealed class IndexModel(
     {
         var ownerId = await HttpContext.EnsureOwnerIdAsync();
         await preferences.SaveSharingAsync(ownerId, shareUsageData, cancellationToken);
+        Telemetry.ProductAnalytics.ResetScope(HttpContext);
+        // Turning sharing off is respected at once: only turning it on is recorded.
+        await analytics.CaptureAsync("settings.changed", p =>
+        {
+            p["setting"] = "share_usage_data";
+            p["value"] = shareUsageData;
+        });
         (Notice, NoticeFor) = (shareUsageData ? "Thanks: anonymous usage data helps us improve OpenChat." : "Usage data is no longer shared.", "privacy");
         return await SectionOrPageAsync("_PrivacySection", cancellationToken);
     }
