@@ -149,6 +149,61 @@
     else if (root.id === "model-listbox") activate(box, options()[0]);
   }
 
+  // Product analytics: a few interaction events, posted to the app's own /e (which adds identity and checks
+  // them against the catalogue). Nothing is sent when the page says telemetry is off (DNT, GPC, opt-out, no key).
+  var queue = [], timer = 0, sseFailures = 0, streamSince = 0;
+  function on() { var m = doc.querySelector("meta[name=oc-telemetry]"); return m && m.content === "on"; }
+  function flush() {
+    timer = 0;
+    if (!queue.length) return;
+    var body = JSON.stringify(queue.splice(0, 20));
+    if (!(navigator.sendBeacon && navigator.sendBeacon("/e", new Blob([body], { type: "application/json" })))) {
+      fetch("/e", { method: "POST", body: body, headers: { "Content-Type": "application/json" }, keepalive: true, credentials: "same-origin" }).catch(function () {});
+    }
+  }
+  function track(event, properties) {
+    if (!on()) return;
+    queue.push({ event: event, properties: properties || {} });
+    if (!timer) timer = setTimeout(flush, 250);
+  }
+  function chatId() { var m = /^\/chat\/([0-9a-f-]{36})/.exec(location.pathname); return m ? m[1] : undefined; }
+  function widthBucket() { var w = window.innerWidth; return w < 640 ? "xs" : w < 768 ? "sm" : w < 1024 ? "md" : w < 1280 ? "lg" : "xl"; }
+  window.addEventListener("pagehide", flush);
+
+  doc.addEventListener("click", function (e) {
+    var t = e.target.closest ? e.target : null;
+    if (!t) return;
+    var cta = t.closest("[data-track]");
+    if (cta) track(cta.dataset.track, { cta_id: cta.dataset.ctaId, cta_copy: cta.textContent.trim().slice(0, 80), section: cta.dataset.section, screen_width_bucket: widthBucket() });
+    var copy = t.closest("[data-copy]");
+    if (copy) track("chat.copy_clicked", { target: copy.dataset.copy });
+    if (t.closest("[data-stop]")) track("chat.stream_stopped", { chat_id: chatId(), elapsed_ms: streamSince ? Date.now() - streamSince : undefined });
+    if (t.closest("[data-theme-toggle]")) setTimeout(function () { track("ui.theme_toggled", { ui_theme: root.dataset.theme }); }, 0);
+  }, true);
+
+  doc.addEventListener("htmx:sseOpen", function (e) {
+    track("sync.connection_state", { state: "connected", retry_count: sseFailures, tab_id: tabOf(e.target) });
+    sseFailures = 0;
+  });
+  doc.addEventListener("htmx:sseError", function (e) {
+    sseFailures++;
+    track("sync.connection_state", { state: sseFailures > 5 ? "failed" : "retry", retry_count: sseFailures, tab_id: tabOf(e.target) });
+  });
+  function tabOf(el) { var m = /[?&]tab=([A-Za-z0-9]+)/.exec((el && el.getAttribute && el.getAttribute("sse-connect")) || ""); return m ? m[1] : undefined; }
+
+  doc.addEventListener("htmx:responseError", function (e) {
+    var xhr = e.detail.xhr;
+    if (xhr && xhr.status === 429) {
+      track("chat.rate_limited", { policy: xhr.getResponseHeader("X-RateLimit-Policy") || undefined, retry_after_s: Number(xhr.getResponseHeader("Retry-After")) || undefined, chat_id: chatId() });
+    }
+  });
+
+  doc.addEventListener("htmx:load", function (e) {
+    var elt = e.detail.elt;
+    if (elt.querySelector && (elt.matches("[data-stop]") || elt.querySelector("[data-stop]"))) streamSince = Date.now();
+    if (elt.matches && elt.matches("dialog#key-dialog")) track("openrouter.key_prompt_shown", { reason: elt.dataset.reason || "missing" });
+  });
+
   doc.addEventListener("htmx:load", function (e) {
     bind(e.detail.elt);
     if (e.detail.elt.matches) bindPicker(e.detail.elt);

@@ -8,8 +8,15 @@ namespace OpenChat.Web.Pages;
 /// <summary>Answers an htmx send that no key can pay for with the key dialog, opened in <c>#dialog-slot</c>.</summary>
 public static class KeyDialogResult
 {
-    public static PartialViewResult For(PageModel page, ChatError error) => Dialog(page, new KeyDialogView(
-        ReferenceEquals(error, ChatError.DailyLimit) ? error.Message : null, null, HasKey: false), error.StatusCode);
+    public static PartialViewResult For(PageModel page, ChatError error)
+    {
+        if (ReferenceEquals(error, ChatError.DailyLimit))
+        {
+            page.Response.Headers["X-RateLimit-Policy"] = "daily";
+        }
+
+        return Dialog(page, new KeyDialogView(ReferenceEquals(error, ChatError.DailyLimit) ? error.Message : null, null, HasKey: false), error.StatusCode);
+    }
 
     public static PartialViewResult Dialog(PageModel page, KeyDialogView view, int statusCode = StatusCodes.Status200OK)
     {
