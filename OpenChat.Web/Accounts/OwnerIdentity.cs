@@ -16,6 +16,9 @@ public static partial class OwnerIdentity
     public const string CookieName = "oc_id";
     public const string KindClaim = "oc_kind";
     public const string GuestKind = "guest";
+
+    /// <summary>Carries a fresh antiforgery token to a page whose visitor just became a guest.</summary>
+    public const string RefreshedTokenHeader = "X-OpenChat-Token";
     public const string MemberKind = "member";
 
     /// <summary>The member's display name (members only; guests have none).</summary>
@@ -60,6 +63,15 @@ public static partial class OwnerIdentity
         await context.SignInAsync(Scheme, principal, new AuthenticationProperties { IsPersistent = true });
         context.User = principal;
         Telemetry.ProductAnalytics.ResetScope(context);
+
+        // Antiforgery tokens are bound to the identity: the page that made this request still holds the anonymous
+        // visitor's token. An htmx request stays on that page, so hand it a fresh token (openchat.js swaps it in).
+        if (context.Request.Headers["HX-Request"] == "true" &&
+            context.RequestServices.GetService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>() is { } antiforgery)
+        {
+            context.Response.Headers[RefreshedTokenHeader] = antiforgery.GetAndStoreTokens(context).RequestToken;
+        }
+
         return guestId;
     }
 

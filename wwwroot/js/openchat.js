@@ -25,6 +25,16 @@
     if (send && !send.disabled && box.value.trim()) box.form.requestSubmit(send);
   });
 
+  // The visitor just became a guest: their page's antiforgery token is stale, so take the fresh one.
+  doc.addEventListener("htmx:afterRequest", function (e) {
+    var token = e.detail.xhr && e.detail.xhr.getResponseHeader("X-OpenChat-Token");
+    if (!token) return;
+    doc.querySelectorAll("[hx-headers*=RequestVerificationToken]").forEach(function (el) {
+      el.setAttribute("hx-headers", JSON.stringify({ RequestVerificationToken: token }));
+    });
+    doc.querySelectorAll("input[name=__RequestVerificationToken]").forEach(function (input) { input.value = token; });
+  });
+
   // A sent message clears the composer (the question comes back over the live stream).
   doc.addEventListener("htmx:afterRequest", function (e) {
     var form = e.detail.elt;
