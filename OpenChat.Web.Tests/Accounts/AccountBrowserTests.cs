@@ -142,7 +142,7 @@ public sealed class AccountBrowserTests(AccountsApp app) : IClassFixture<Account
             await page.GotoAsync(new Uri(app.Host.BaseAddress, path).ToString());
             await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
             await SharedBrowser.ScreenshotAsync(page, name);
-            await AssertNoSeriousViolationsAsync(page);
+            await Accessibility.AssertNoSeriousViolationsAsync(page);
 
             // The error state too: submit empty-handed past the browser's own checks.
             if (path != "/account")
@@ -151,18 +151,8 @@ public sealed class AccountBrowserTests(AccountsApp app) : IClassFixture<Account
                 await page.Locator("form.form-stack button[type=submit]").ClickAsync();
                 await Expect(page.Locator(".field-error").First).ToBeVisibleAsync();
                 await SharedBrowser.ScreenshotAsync(page, name + "-errors");
-                await AssertNoSeriousViolationsAsync(page);
+                await Accessibility.AssertNoSeriousViolationsAsync(page);
             }
         }, options);
-    }
-
-    private static async Task AssertNoSeriousViolationsAsync(IPage page)
-    {
-        var result = await page.RunAxe();
-        var blocking = result.Violations
-            .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join("; ", v.Nodes.Select(n => n.Html))}")
-            .ToList();
-        Assert.True(blocking.Count == 0, string.Join(Environment.NewLine, blocking));
     }
 }

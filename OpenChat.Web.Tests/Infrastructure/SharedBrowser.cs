@@ -45,7 +45,7 @@ public static class SharedBrowser
             if (!File.Exists(ExecutablePath))
             {
                 throw new InvalidOperationException(
-                    $"SharedBrowser: no Chromium at {ExecutablePath}. Install it with apt-get install chromium, or set CHROMIUM_PATH. (Do not run 'playwright install'.)");
+                    $"SharedBrowser: no Chromium at {ExecutablePath}. Install it with apt-get install chromium, or set CHROMIUM_PATH. (Playwright never downloads a browser here.)");
             }
 
             _playwright ??= await Playwright.CreateAsync();

@@ -100,13 +100,7 @@ public sealed class ModelPickerBrowserTests(ChatFixture fixture) : IClassFixture
             await page.WaitForTimeoutAsync(300); // the opening animation
             await SharedBrowser.ScreenshotAsync(page, name);
 
-            var result = await page.RunAxe();
-
-            var blocking = result.Violations
-                .Where(v => v.Impact is "serious" or "critical")
-                .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join("; ", v.Nodes.Select(n => n.Html))}")
-                .ToList();
-            Assert.True(blocking.Count == 0, string.Join(Environment.NewLine, blocking));
+            await Accessibility.AssertNoSeriousViolationsAsync(page);
         }, options);
     }
 }

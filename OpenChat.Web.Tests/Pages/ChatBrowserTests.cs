@@ -472,12 +472,7 @@ public sealed partial class ChatBrowserTests
             var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
             Assert.True(overflow <= 0, $"The page is {overflow} px wider than the viewport at {width} px");
 
-            var result = await page.RunAxe();
-            var blocking = result.Violations
-                .Where(v => v.Impact is "serious" or "critical")
-                .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join("; ", v.Nodes.Select(n => n.Html))}")
-                .ToList();
-            Assert.True(blocking.Count == 0, string.Join(Environment.NewLine, blocking));
+            await Accessibility.AssertNoSeriousViolationsAsync(page);
         }, options);
     }
 

@@ -30,7 +30,7 @@ public static class ChatListMarkup
         if (hasMore && chats.Count > 0)
         {
             var last = chats[^1];
-            var after = string.Create(CultureInfo.InvariantCulture, $"{last.LastMessageAt.UtcTicks}_{last.Id:N}");
+            var after = KeysetPosition.Format(last.LastMessageAt, last.Id);
             builder.Append("<li class=\"chat-more\" hx-get=\"/chat/list?after=").Append(after);
             if (currentChatId is { } current)
             {
@@ -62,17 +62,13 @@ public static class ChatListMarkup
             return true;
         }
 
-        var parts = value.Split('_');
-        if (parts.Length == 2 &&
-            long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) &&
-            ticks is >= 0 and <= 3155378975999999999 &&
-            Guid.TryParseExact(parts[1], "N", out var id))
+        if (!KeysetPosition.TryParse(value, out var at, out var id))
         {
-            cursor = new ChatListCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
-            return true;
+            return false;
         }
 
-        return false;
+        cursor = new ChatListCursor(at, id);
+        return true;
     }
 
     private static void AppendItem(StringBuilder builder, Chat chat, bool isCurrent)

@@ -39,7 +39,7 @@ public static class ThreadMarkup
         }
 
         var oldest = page.Messages[0];
-        return string.Create(CultureInfo.InvariantCulture, $"/chat/{chatId:D}/messages?before={oldest.CreatedAt.UtcTicks}_{oldest.Id:N}");
+        return $"/chat/{chatId:D}/messages?before={KeysetPosition.Format(oldest.CreatedAt, oldest.Id)}";
     }
 
     /// <summary>The sentinel at the top of a thread that loads the previous page when scrolled into view.</summary>
@@ -54,16 +54,12 @@ public static class ThreadMarkup
             return true;
         }
 
-        var parts = value.Split('_');
-        if (parts.Length == 2 &&
-            long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) &&
-            ticks is >= 0 and <= 3155378975999999999 &&
-            Guid.TryParseExact(parts[1], "N", out var id))
+        if (!KeysetPosition.TryParse(value, out var at, out var id))
         {
-            cursor = new MessageCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
-            return true;
+            return false;
         }
 
-        return false;
+        cursor = new MessageCursor(at, id);
+        return true;
     }
 }
