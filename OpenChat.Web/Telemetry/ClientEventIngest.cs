@@ -58,6 +58,12 @@ public static class ClientEventIngest
 
             document = JsonDocument.Parse(buffer.ToArray());
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // A body without Content-Length (chunked) that runs past the limit: say so, not "must be a JSON array".
+            Interlocked.Increment(ref _rejected);
+            return Results.Text($"At most {MaxBytes} bytes of events per request.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
         catch (Exception e) when (e is JsonException or BadHttpRequestException)
         {
             Interlocked.Increment(ref _rejected);

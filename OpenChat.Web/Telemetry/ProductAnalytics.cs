@@ -93,7 +93,16 @@ public sealed class ProductAnalytics(
         {
             var e = new TelemetryEvent(name, scope.DistinctId) { FromBrowser = fromBrowser };
             fill?.Invoke(e.Properties);
-            e.Properties.SetAll(scope.SuperProperties);
+            // An event's own property wins over a super property of the same name (ui.theme_toggled's ui_theme is the
+            // theme just chosen, not the saved one).
+            foreach (var (key, value) in scope.SuperProperties)
+            {
+                if (!e.Properties.ContainsKey(key))
+                {
+                    e.Properties[key] = value;
+                }
+            }
+
             e.Properties["app"] = fromBrowser ? "openchat-web" : "openchat-server";
             if (scope.OwnerId is { } owner)
             {

@@ -12,6 +12,7 @@ IScenario[] scenarios =
     new PageWeightScenario(),
     new StreamScenario(),
     new CaptureScenario(),
+    new TelemetryScenario(),
 ];
 
 BenchOptions options;
