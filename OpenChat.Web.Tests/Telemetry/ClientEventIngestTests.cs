@@ -29,6 +29,26 @@ public sealed class ClientEventIngestTests
     }
 
     [Fact]
+    public async Task More_than_60_posts_a_minute_from_one_client_are_refused_with_retry_after_and_counted_as_a_rate_limit()
+    {
+        await using var t = await TelemetryHarness.StartAsync();
+        using var visitor = new GuestSession(t.Host);
+
+        for (var i = 0; i < 60; i++)
+        {
+            using var accepted = await TelemetryHarness.PostClientEventsAsync(visitor, OneEvent);
+            Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
+        }
+
+        using var refused = await TelemetryHarness.PostClientEventsAsync(visitor, OneEvent);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("60", refused.Headers.GetValues("Retry-After").Single());
+        var limited = await t.WaitForAsync("chat.rate_limited", e => e.Property("policy") == "ingest");
+        Assert.Equal("60/60000", limited.Property("rate_limit_bucket"));
+    }
+
+    [Fact]
     public async Task A_same_origin_post_by_origin_header_is_accepted()
     {
         await using var t = await TelemetryHarness.StartAsync();

@@ -37,6 +37,20 @@ public sealed class SignInModel(AccountService accounts, MemberSessions sessions
             if (result.FieldErrors.Count == 0)
             {
                 await analytics.CaptureAsync("auth.sign_in_failed", p => p["reason"] = result.RetryAfter is null ? "bad_credentials" : "locked");
+                if (result.RetryAfter is { } retryAfter)
+                {
+                    // The lockout answers 429: it is a rate limit too.
+                    await analytics.CaptureAsync("chat.rate_limited", (p, scope, http) =>
+                    {
+                        p["policy"] = "auth";
+                        p["limit"] = SignInThrottle.MaxFailures;
+                        p["window_ms"] = (long)SignInThrottle.Window.TotalMilliseconds;
+                        p["retry_after_s"] = (long)Math.Ceiling(retryAfter.TotalSeconds);
+                        p["ip_hash"] = scope.IpHash;
+                        p["origin"] = $"{http.Request.Scheme}://{http.Request.Host}";
+                        p["rate_limit_bucket"] = $"{SignInThrottle.MaxFailures}/{(long)SignInThrottle.Window.TotalMilliseconds}";
+                    });
+                }
             }
 
             return Refuse(result, "_SignInForm");
