@@ -7,7 +7,7 @@ namespace OpenChat.Web.Tests.Generation;
 
 /// <summary>How replies end: complete with usage, stopped, upstream failures, timeouts, restarts.</summary>
 [Trait("Category", TestCategories.Integration)]
-public sealed class RepliesTests(ChatFixture fixture) : IClassFixture<ChatFixture>
+public sealed class RepliesTests(ChatFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ChatFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
@@ -105,8 +105,11 @@ public sealed class RepliesTests(ChatFixture fixture) : IClassFixture<ChatFixtur
         var request = await fixture.OpenRouter.WaitForRequestAsync(r => r.Body.Contains("Stop me", StringComparison.Ordinal), Patience);
         var replyId = await WaitForStreamingReplyAsync(guest, chatId, "Kept text");
 
+        var stopSentAt = DateTimeOffset.UtcNow;
         using var stop = await guest.PostAsync($"/chat/{chatId:D}/messages/{replyId:D}/stop");
         await fixture.OpenRouter.WaitForDisconnectAsync(request, Patience);
+        // Reported, not asserted (a timing goal belongs to a benchmark): how long Stop took to abort the upstream request.
+        output.WriteLine($"Stop → upstream abort seen by the fake within {(DateTimeOffset.UtcNow - stopSentAt).TotalMilliseconds:F1} ms");
         await ChatPagesTests.WaitUntilIdleAsync(guest, chatId);
 
         Assert.Equal(HttpStatusCode.NoContent, stop.StatusCode);

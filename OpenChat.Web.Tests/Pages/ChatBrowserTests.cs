@@ -221,7 +221,7 @@ public sealed partial class ChatBrowserTests
                 var stop = page.Locator("#composer-action button[form=stop-form]");
                 await Assertions.Expect(stop).ToHaveTextAsync("Stop");
                 await page.RunAndWaitForResponseAsync(() => stop.ClickAsync(), r => r.Url.EndsWith("/stop", StringComparison.Ordinal) && r.Request.Method == "POST");
-                await env.Llm.WaitForDisconnectAsync(upstream, TimeSpan.FromMilliseconds(500));
+                await env.Llm.WaitForDisconnectAsync(upstream, TimeSpan.FromSeconds(15));
                 Assert.True(upstream.ClientDisconnected);
 
                 await Assertions.Expect(reply).ToHaveAttributeAsync("data-status", "stopped");
