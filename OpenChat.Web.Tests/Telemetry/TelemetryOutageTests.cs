@@ -18,9 +18,10 @@ public sealed class TelemetryOutageTests(ITestOutputHelper output)
 {
     private const int Rounds = 3;
     private const int PagesPerBlock = 14;
-    private const int SendsPerBlock = 4;
+    private const int SendsPerBlock = 8;
     private const double RelativeSlack = 0.10;
-    private static readonly TimeSpan AbsoluteSlack = TimeSpan.FromMilliseconds(5);
+    // A few milliseconds of noise on a 2-core machine (the app, the fakes and the client share it) are not telemetry.
+    private static readonly TimeSpan AbsoluteSlack = TimeSpan.FromMilliseconds(10);
 
     [Fact]
     public async Task Latency_holds_while_PostHog_fails_or_hangs_and_events_arrive_once_after_it_recovers()
