@@ -60,4 +60,40 @@ public sealed class SettingsBrowserTests(ChatFixture fixture) : IClassFixture<Ch
             Assert.Contains("data-theme=\"dark\" data-brand-theme=\"green\"", html, StringComparison.Ordinal);
         });
     }
+
+    [Fact]
+    public async Task Sending_without_a_key_opens_the_key_dialog_which_keeps_focus_explains_refusals_and_saves()
+    {
+        await using var openRouter = await FakeOpenRouter.StartAsync();
+        using var host = new AppHost(new Dictionary<string, string?> { ["OpenRouter:BaseUrl"] = openRouter.BaseUrl.ToString() }).Start();
+        await SharedBrowser.RunAsync(nameof(Sending_without_a_key_opens_the_key_dialog_which_keeps_focus_explains_refusals_and_saves), async page =>
+        {
+            await page.GotoAsync(new Uri(host.BaseAddress, "/chat").ToString());
+            await page.GetByRole(AriaRole.Textbox, new() { Name = "Message" }).FillAsync("Hello there");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+
+            var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Add your OpenRouter API key" });
+            await Assertions.Expect(dialog).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#openrouter-key")).ToBeFocusedAsync();
+            await page.Keyboard.PressAsync("Escape");
+            await Assertions.Expect(dialog).ToBeVisibleAsync(); // no key yet: Escape does not dismiss it
+            await SharedBrowser.ScreenshotAsync(page, "key-dialog");
+
+            await page.Locator("#openrouter-key").FillAsync("sk-or-v1-wrong-key-for-sure");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save key" }).ClickAsync();
+            await Assertions.Expect(dialog.GetByRole(AriaRole.Alert)).ToContainTextAsync("That key was not accepted by OpenRouter");
+
+            await page.Locator("#openrouter-key").FillAsync(openRouter.ValidKey);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save key" }).ClickAsync();
+            await Assertions.Expect(dialog).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("#toasts")).ToContainTextAsync("Key saved");
+
+            // The typed message is still there; now it sends, paid with the saved key.
+            await Assertions.Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Message" })).ToHaveValueAsync("Hello there");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#thread article[data-role=assistant]")).ToHaveAttributeAsync("data-status", "complete");
+            var request = await openRouter.WaitForRequestAsync(r => r.Body.Contains("Hello there", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+            Assert.Equal($"Bearer {openRouter.ValidKey}", request.Authorization);
+        });
+    }
 }
