@@ -85,14 +85,8 @@ public sealed class FakeOpenRouter : IAsyncDisposable
 
     public static async Task<FakeOpenRouter> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         FakeOpenRouter? fake = null;
-        app.Run(context => fake!.HandleAsync(context));
-        await app.StartAsync();
-        var address = app.Urls.First().TrimEnd('/');
+        var (app, address) = await LoopbackServer.StartAsync(() => fake!.HandleAsync);
         fake = new FakeOpenRouter(app, new Uri(address + PathPrefix));
         return fake;
     }

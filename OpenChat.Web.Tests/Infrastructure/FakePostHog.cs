@@ -105,14 +105,9 @@ public sealed class FakePostHog : IAsyncDisposable
 
     public static async Task<FakePostHog> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         FakePostHog? fake = null;
-        app.Run(context => fake!.HandleAsync(context));
-        await app.StartAsync();
-        fake = new FakePostHog(app, new Uri(app.Urls.First().TrimEnd('/') + "/"));
+        var (app, address) = await LoopbackServer.StartAsync(() => fake!.HandleAsync);
+        fake = new FakePostHog(app, new Uri(address + "/"));
         return fake;
     }
 

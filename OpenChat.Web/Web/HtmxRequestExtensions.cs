@@ -11,4 +11,8 @@ public static class HtmxRequestExtensions
     /// <summary>An htmx request for a fragment (not a boosted navigation, not a history restore).</summary>
     public static bool WantsFragment(this HttpRequest request) =>
         request.IsHtmx() && !request.IsBoosted() && request.Headers["HX-History-Restore-Request"] != "true";
+
+    /// <summary>Whether the htmx request came from the page of that chat (<c>HX-Current-URL</c> ends with <c>/chat/{id}</c>).</summary>
+    public static bool IsFromChatPage(this HttpRequest request, Guid chatId) =>
+        request.Headers["HX-Current-URL"].ToString().EndsWith($"/chat/{chatId:D}", StringComparison.OrdinalIgnoreCase);
 }

@@ -39,7 +39,7 @@ public sealed class DeleteModel(ChatService chats) : PageModel
             return Redirect("/chat");
         }
 
-        var viewingIt = Request.Headers["HX-Current-URL"].ToString().EndsWith($"/chat/{id:D}", StringComparison.OrdinalIgnoreCase);
+        var viewingIt = Request.IsFromChatPage(id);
         if (viewingIt)
         {
             Response.Headers["HX-Location"] = "/chat";

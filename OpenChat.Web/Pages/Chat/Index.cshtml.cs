@@ -49,12 +49,10 @@ public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys, ModelPi
         Sidebar = new SidebarView(list, hasMore, null);
         var canSend = await keys.HasUsableKeyAsync(ownerId, cancellationToken);
         var modelButton = await models.ButtonAsync(ownerId, null, cancellationToken);
-        Composer = new ComposerView("/chat", null, null, canSend ? null : KeyPromptText, error, text, modelButton);
+        Composer = new ComposerView("/chat", null, null, canSend ? null : ComposerView.AddKeyPrompt, error, text, modelButton);
         if (ownerId is not null)
         {
             ViewData.SetLiveUrl(null);
         }
     }
-
-    private const string KeyPromptText = "Add your OpenRouter API key to start chatting.";
 }

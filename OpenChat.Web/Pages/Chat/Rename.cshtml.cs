@@ -29,7 +29,7 @@ public sealed class RenameModel(ChatService chats) : PageModel
 
         if (cancel && Request.WantsFragment())
         {
-            var current = Request.Headers["HX-Current-URL"].ToString().EndsWith($"/chat/{id:D}", StringComparison.OrdinalIgnoreCase);
+            var current = Request.IsFromChatPage(id);
             return FragmentResults.Html(ChatListMarkup.Item(chat, current));
         }
 
@@ -62,7 +62,7 @@ public sealed class RenameModel(ChatService chats) : PageModel
             return Redirect($"/chat/{id:D}");
         }
 
-        var current = Request.Headers["HX-Current-URL"].ToString().EndsWith($"/chat/{id:D}", StringComparison.OrdinalIgnoreCase);
+        var current = Request.IsFromChatPage(id);
         // On the renamed chat's own page, its heading and the document title (htmx takes a top-level <title> from the response) change too.
         var heading = current
             ? $"<title>{Html.Encode(renamed.Title)} · OpenChat</title><h1 class=\"thread-title\" id=\"thread-title\" hx-swap-oob=\"true\">{Html.Encode(renamed.Title)}</h1>"

@@ -82,10 +82,8 @@ public sealed class ThreadModel(ChatService chats, ReplyKeyResolver keys, Markdo
         IsStreaming = thread.RunningReply is not null;
         var canSend = await keys.HasUsableKeyAsync(ownerId, cancellationToken);
         var modelButton = await models.ButtonAsync(ownerId, chat, cancellationToken);
-        Composer = new ComposerView($"/chat/{Id:D}", Id, thread.RunningReply?.ReplyId, canSend ? null : KeyPromptText, error, text, modelButton);
+        Composer = new ComposerView($"/chat/{Id:D}", Id, thread.RunningReply?.ReplyId, canSend ? null : ComposerView.AddKeyPrompt, error, text, modelButton);
         ViewData.SetLiveUrl(Id, thread.RunningReply?.ReplyId);
         return true;
     }
-
-    private const string KeyPromptText = "Add your OpenRouter API key to start chatting.";
 }

@@ -12,4 +12,8 @@ public sealed record ComposerView(
     string? KeyPrompt,
     string? Error = null,
     string? Text = null,
-    OpenChat.Web.OpenRouter.ModelButtonView? ModelButton = null);
+    OpenChat.Web.OpenRouter.ModelButtonView? ModelButton = null)
+{
+    /// <summary>What the composer says when no key would pay for a reply.</summary>
+    public const string AddKeyPrompt = "Add your OpenRouter API key to start chatting.";
+}
