@@ -27,6 +27,7 @@ builder.Services.AddTelemetry(builder.Configuration);
 var app = builder.Build();
 
 app.UseWebPlatform();
+app.UseStorageFallback();
 app.MapHealthEndpoints();
 app.MapLiveStream();
 app.MapClientEventIngest();

@@ -118,7 +118,16 @@ public sealed class MemberSessions(
         }
 
         var sessions = context.HttpContext.RequestServices.GetRequiredService<MemberSessions>();
-        var member = await sessions.FindCachedAsync(id, context.HttpContext.RequestAborted);
+        Member? member;
+        try
+        {
+            member = await sessions.FindCachedAsync(id, context.HttpContext.RequestAborted);
+        }
+        catch (Storage.Fallback.StorageUnavailableException)
+        {
+            return; // Postgres is down and this member was not seen yet: trust the (encrypted) cookie meanwhile.
+        }
+
         if (member is null)
         {
             context.RejectPrincipal();

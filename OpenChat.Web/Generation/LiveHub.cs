@@ -56,6 +56,21 @@ public sealed class LiveHub
         }
     }
 
+    /// <summary>Every open tab of every owner (for news that concerns everyone, like the storage banner).</summary>
+    public IReadOnlyList<LiveTab> AllTabs()
+    {
+        var all = new List<LiveTab>();
+        foreach (var tabs in _tabsByOwner.Values)
+        {
+            lock (tabs)
+            {
+                all.AddRange(tabs);
+            }
+        }
+
+        return all;
+    }
+
     /// <summary>Ends every live stream (the app is stopping; browsers reconnect to the next instance).</summary>
     public void CloseAll()
     {

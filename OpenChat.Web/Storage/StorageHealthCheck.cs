@@ -1,11 +1,15 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using OpenChat.Web.Storage.Fallback;
 using OpenChat.Web.Storage.Files;
 using OpenChat.Web.Storage.Postgres;
 
 namespace OpenChat.Web.Storage;
 
-/// <summary>Ready when the configured store answers and (for Postgres) every migration is applied.</summary>
+/// <summary>
+/// Ready when the configured store answers and (for Postgres) every migration is applied.
+/// While Postgres is down the app serves from the spool: degraded (still ready), with the spool's size.
+/// </summary>
 public sealed class StorageHealthCheck(IOptions<StorageOptions> options, IServiceProvider services) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -14,8 +18,19 @@ public sealed class StorageHealthCheck(IOptions<StorageOptions> options, IServic
         var data = new Dictionary<string, object> { ["storage_backend"] = backend.ToWireName() };
         try
         {
+            if (backend == StorageBackend.Postgres && services.GetRequiredService<PostgresBreaker>() is { IsOpen: true } breaker)
+            {
+                data["storage_backend"] = breaker.WireName;
+                data["breaker"] = "open";
+                data["breaker_opened_at"] = breaker.OpenedAt?.ToString("O") ?? string.Empty;
+                data["spool_records"] = services.GetRequiredService<Spool>().RecordCount();
+                return HealthCheckResult.Degraded("Postgres is unavailable; chats are kept in the spool until it answers.", data: data);
+            }
+
             if (backend == StorageBackend.Postgres)
             {
+                data["breaker"] = "closed";
+                data["spool_records"] = services.GetRequiredService<Spool>().RecordCount();
                 var status = await services.GetRequiredService<MigrationRunner>().GetStatusAsync(cancellationToken);
                 data["migrations_applied"] = status.Applied;
                 data["migrations_known"] = status.Known;

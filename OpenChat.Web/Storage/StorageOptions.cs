@@ -11,6 +11,9 @@ public sealed class StorageOptions
     /// <summary>Npgsql connection string, normalised from either the URL or the keyword form. Empty means file store.</summary>
     public string? PostgresConnectionString { get; set; }
 
+    /// <summary>While Postgres is down, how often the app asks whether it answers again.</summary>
+    public double ProbeIntervalSeconds { get; set; } = 5;
+
     public StorageBackend Backend => string.IsNullOrWhiteSpace(PostgresConnectionString) ? StorageBackend.File : StorageBackend.Postgres;
 
     public string FullDataPath => Path.GetFullPath(DataPath);

@@ -6,6 +6,8 @@ using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using OpenChat.Web.Storage.Fallback;
 using OpenChat.Web.Storage.Files;
 using OpenChat.Web.Storage.Postgres;
 using OpenChat.Web.Web;
@@ -27,6 +29,7 @@ public static class StorageServiceCollectionExtensions
                 }
             })
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataPath), "Storage:DataPath must name a folder, for example ./data.")
+            .Validate(o => o.ProbeIntervalSeconds is > 0 and <= 3600, "Storage:ProbeIntervalSeconds must be between 0 and 3600 seconds, for example 5.")
             .Validate(o => o.Backend == StorageBackend.File || IsValidConnectionString(o.PostgresConnectionString!),
                 "ConnectionStrings:Postgres (DATABASE_URL) must be a postgres://user:password@host:port/database URL or an Npgsql connection string (Host=...;Username=...).")
             .ValidateOnStart();
@@ -40,39 +43,60 @@ public static class StorageServiceCollectionExtensions
         });
         services.AddSingleton<FileStore>();
         services.AddSingleton<MigrationRunner>();
-        AddBackendChoice<IChatRepository, PostgresChatRepository, FileChatRepository>(services);
-        AddBackendChoice<IMemberRepository, PostgresMemberRepository, FileMemberRepository>(services);
-        AddBackendChoice<IPreferenceRepository, PostgresPreferenceRepository, FilePreferenceRepository>(services);
-        AddBackendChoice<IKeyVaultRepository, PostgresKeyVaultRepository, FileKeyVaultRepository>(services);
-        AddBackendChoice<IReplyLedger, PostgresReplyLedger, FileReplyLedger>(services);
+
+        // With Postgres, each repository is wrapped by its fallback: the breaker sends calls to the spool while it is down.
+        services.AddSingleton<PostgresBreaker>();
+        services.AddSingleton<Spool>();
+        services.AddSingleton<RecentChats>();
+        services.AddSingleton<FallbackTelemetry>();
+        services.AddSingleton<SpoolReconciler>();
+        AddBackendChoice<IChatRepository, PostgresChatRepository, FallbackChatRepository, FileChatRepository>(services);
+        AddBackendChoice<IMemberRepository, PostgresMemberRepository, FallbackMemberRepository, FileMemberRepository>(services);
+        AddBackendChoice<IPreferenceRepository, PostgresPreferenceRepository, FallbackPreferenceRepository, FilePreferenceRepository>(services);
+        AddBackendChoice<IKeyVaultRepository, PostgresKeyVaultRepository, FallbackKeyVaultRepository, FileKeyVaultRepository>(services);
+        AddBackendChoice<IReplyLedger, PostgresReplyLedger, FallbackReplyLedger, FileReplyLedger>(services);
 
         services.AddHostedService<StorageInitializer>();
+        services.AddHostedService<PostgresRecovery>();
+        services.AddHostedService<StorageBannerPublisher>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
 
         services.AddDataProtection().SetApplicationName("OpenChat");
         services.AddSingleton<PostgresXmlRepository>();
+        services.AddSingleton(sp => new FileSystemXmlRepository(
+            Directory.CreateDirectory(Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataPath, "keys")),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<FallbackXmlRepository>();
         services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
         {
+            // With Postgres the ring is also copied into the data folder, so it still works while Postgres is down.
             o.XmlRepository = Backend(sp) == StorageBackend.Postgres
-                ? sp.GetRequiredService<PostgresXmlRepository>()
-                : new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
-                    Directory.CreateDirectory(Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataPath, "keys")),
-                    sp.GetRequiredService<ILoggerFactory>());
+                ? sp.GetRequiredService<FallbackXmlRepository>()
+                : sp.GetRequiredService<FileSystemXmlRepository>();
         });
 
         return services;
     }
 
-    /// <summary>Registers both implementations and resolves the interface to the one the configuration chose.</summary>
-    private static void AddBackendChoice<TService, TPostgres, TFile>(IServiceCollection services)
+    /// <summary>Requests that need Postgres itself while it is down (accounts) get a 503 with a clear message.</summary>
+    public static WebApplication UseStorageFallback(this WebApplication app)
+    {
+        app.UseMiddleware<StorageUnavailableMiddleware>();
+        return app;
+    }
+
+    /// <summary>Registers the implementations and resolves the interface to the one the configuration chose (Postgres behind its fallback).</summary>
+    private static void AddBackendChoice<TService, TPostgres, TFallback, TFile>(IServiceCollection services)
         where TService : class
         where TPostgres : class, TService
+        where TFallback : class, TService
         where TFile : class, TService
     {
         services.AddSingleton<TPostgres>();
+        services.AddSingleton<TFallback>();
         services.AddSingleton<TFile>();
         services.AddSingleton<TService>(sp => Backend(sp) == StorageBackend.Postgres
-            ? sp.GetRequiredService<TPostgres>()
+            ? sp.GetRequiredService<TFallback>()
             : sp.GetRequiredService<TFile>());
     }
 

@@ -20,7 +20,7 @@ public sealed class ProductAnalytics(
     IPreferenceRepository preferences,
     IKeyVaultRepository keys,
     IOptions<OpenRouterOptions> openRouter,
-    IOptions<StorageOptions> storage,
+    Storage.Fallback.PostgresBreaker storage,
     IHostEnvironment environment,
     IConfiguration configuration,
     ILogger<ProductAnalytics> logger)
@@ -183,6 +183,6 @@ public sealed class ProductAnalytics(
         properties["deployment"] = _deployment;
         properties["environment"] = environment.EnvironmentName.ToLowerInvariant();
         properties["deployment_region"] = _region;
-        properties["storage_backend"] = storage.Value.Backend.ToWireName();
+        properties["storage_backend"] = storage.WireName;
     }
 }
