@@ -85,7 +85,7 @@ public sealed class ClientEventIngestTests
         Assert.Equal("anonymous", cta.Property("auth_state"));
         Assert.NotEqual("forged-id", cta.DistinctId);
         Assert.Equal(["marketing.cta_clicked", "chat.copy_clicked"], t.PostHog.Events.Select(e => e.Event));
-        Assert.All(t.PostHog.Events, TelemetryHarness.AssertWellFormed);
+        Assert.All(t.PostHog.Events, e => TelemetryHarness.AssertWellFormed(e));
     }
 
     [Fact]

@@ -299,7 +299,8 @@ public sealed partial class TelemetryEventTests
 
         // Coverage: every catalogue event except the listed not-yet-produced ones was produced here.
         var produced = all.Select(e => e.Event).ToHashSet(StringComparer.Ordinal);
-        var missing = EventCatalogue.All.Select(d => d.Name).Where(n => !produced.Contains(n) && !TelemetryHarness.NotYetProduced.Contains(n)).ToList();
+        var missing = EventCatalogue.All.Select(d => d.Name)
+            .Where(n => !produced.Contains(n) && !TelemetryHarness.NotYetProduced.Contains(n) && !TelemetryHarness.CoveredElsewhere.ContainsKey(n)).ToList();
         Assert.True(missing.Count == 0, "Catalogue events no test produces: " + string.Join(", ", missing));
         var unexpectedlyProduced = TelemetryHarness.NotYetProduced.Where(produced.Contains).ToList();
         Assert.True(unexpectedlyProduced.Count == 0, "Now produced, take them off NotYetProduced and assert them: " + string.Join(", ", unexpectedlyProduced));
