@@ -47,6 +47,7 @@ public sealed class StorageFallbackTests
         Assert.True(ready.GetProperty("storage").GetProperty("data").GetProperty("spool_records").GetInt32() > 0);
         var during = await guest.GetDocumentAsync($"/chat/{first:D}");
         Assert.Contains(StorageBanner.Text, during.QuerySelector("#storage-banner")?.TextContent ?? string.Empty, StringComparison.Ordinal);
+        Assert.Contains("First question", during.QuerySelector("#thread")?.TextContent ?? string.Empty, StringComparison.Ordinal);
         Assert.Contains("Hello through the outage.", during.QuerySelector("#thread")?.TextContent ?? string.Empty, StringComparison.Ordinal);
         await using var tab = await guest.OpenLiveStreamAsync(first);
 
@@ -66,11 +67,9 @@ public sealed class StorageFallbackTests
             Assert.Equal(HttpStatusCode.OK, rename.StatusCode);
         }
 
-        var used = postHog.Events.Where(e => e.Event == "workspace.fallback_storage_used").ToList();
-        Assert.Contains(used, e => e.Property("operation") == "create" && e.Property("chat_id") == second.ToString("D"));
-        Assert.Contains(used, e => e.Property("operation") == "stream_flush" && e.Property("chat_id") == first.ToString("D"));
-        Assert.Contains(used, e => e.Property("operation") == "rename");
-        Assert.All(used, e => Assert.Equal("file_fallback", e.Property("storage_backend")));
+        await WaitForFallbackUseAsync(postHog, "create", second);
+        await WaitForFallbackUseAsync(postHog, "stream_flush", first);
+        await WaitForFallbackUseAsync(postHog, "rename", first);
 
         // Postgres is back: the spool is replayed, the banner goes away in the open tab, the spool is empty.
         await pg.StartAsync();
@@ -83,7 +82,7 @@ public sealed class StorageFallbackTests
         Assert.False(Directory.Exists(Path.Combine(app.DataPath, Spool.FolderName)) &&
                      Directory.EnumerateFiles(Path.Combine(app.DataPath, Spool.FolderName), "*", SearchOption.AllDirectories).Any());
 
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(Unpooled(connectionString));
         var chats = (await connection.QueryAsync<(Guid Id, string Title)>("select id, title from chats order by created_at")).ToList();
         Assert.Equal([(first, "Renamed offline"), (second, "Second chat")], chats);
         var messages = (await connection.QueryAsync<(Guid ChatId, string Role, string Content, string Status)>(
@@ -138,7 +137,7 @@ public sealed class StorageFallbackTests
         await pg.StartAsync();
         await postHog.WaitForEventAsync(e => e.Event == "workspace.fallback_reconciled", Wait);
 
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(Unpooled(connectionString));
         Assert.Equal(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "sql"), "*.sql").Length,
             await connection.ExecuteScalarAsync<int>("select count(*) from schema_migrations"));
         Assert.Equal("Asked while the database was down", await connection.ExecuteScalarAsync<string>("select title from chats where id = @chat", new { chat }));
@@ -150,6 +149,9 @@ public sealed class StorageFallbackTests
         Assert.Contains("Spooled reply.", after.QuerySelector("#thread")?.TextContent ?? string.Empty, StringComparison.Ordinal);
         Assert.True(after.QuerySelector("#storage-banner")!.HasAttribute("hidden"));
     }
+
+    private static Task<ReceivedEvent> WaitForFallbackUseAsync(FakePostHog postHog, string operation, Guid chatId) =>
+        postHog.WaitForEventAsync(e => e.Event == "workspace.fallback_storage_used" && e.Property("operation") == operation && e.Property("chat_id") == chatId.ToString("D"), Wait);
 
     private static AppHost StartApp(string connectionString, FakeOpenRouter llm, FakePostHog postHog) => new AppHost(new Dictionary<string, string?>
     {
@@ -172,9 +174,12 @@ public sealed class StorageFallbackTests
 
     private static async Task<T?> ScalarAsync<T>(string connectionString, string sql, object parameters)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(Unpooled(connectionString));
         return await connection.ExecuteScalarAsync<T>(sql, parameters);
     }
+
+    /// <summary>The test's own connections must not outlive the server in a pool across the restart.</summary>
+    private static string Unpooled(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
 
     /// <summary>Polls a condition until it holds (or fails after <see cref="Wait"/>).</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

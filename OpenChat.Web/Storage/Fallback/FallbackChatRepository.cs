@@ -22,6 +22,8 @@ public sealed class FallbackChatRepository(
         {
             await postgres.CreateChatAsync(chat, cancellationToken);
             recent.Remember(chat);
+            recent.RememberThread(chat.Id, []); // known whole from the start: messages added here join it
+
             return true;
         },
         async () =>
