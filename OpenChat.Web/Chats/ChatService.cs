@@ -267,7 +267,8 @@ public sealed class ChatService(
             return ChatError.EmptyMessage;
         }
 
-        return text.Trim().Length > ChatLimits.MaxMessageCharacters ? ChatError.MessageTooLong : null;
+        // Browsers post a line break as CRLF but count it (and show it) as one character, as the composer's counter does.
+        return text.Trim().Replace("\r\n", "\n", StringComparison.Ordinal).Length > ChatLimits.MaxMessageCharacters ? ChatError.MessageTooLong : null;
     }
 
     private async Task<ChatResult<SentMessage>> SendValidatedAsync(string ownerId, Chat chat, string text, KeyDecision key, CancellationToken cancellationToken)
