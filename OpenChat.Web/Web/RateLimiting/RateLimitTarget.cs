@@ -20,11 +20,8 @@ public sealed record RateLimitTarget(RateLimitKind Kind, string Key, bool IsMemb
     /// <summary>Works out the request's partition (reading the form only for a sign-in) and keeps it on the request.</summary>
     public static async Task ResolveAsync(HttpContext context)
     {
-        var target = await ForAsync(context);
-        if (target is not null)
-        {
-            context.Items[ItemKey] = target;
-        }
+        // Always replaced: a re-executed error page must not count again under the refused request's partition.
+        context.Items[ItemKey] = await ForAsync(context);
     }
 
     private static async Task<RateLimitTarget?> ForAsync(HttpContext context)

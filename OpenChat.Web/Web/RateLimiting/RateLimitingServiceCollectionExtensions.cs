@@ -19,6 +19,7 @@ public static class RateLimitingServiceCollectionExtensions
             .Bind(configuration.GetSection(RateLimitOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddRateLimiter(static _ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((o, limits) =>
         {
             var settings = limits.Value;
