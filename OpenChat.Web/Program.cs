@@ -6,6 +6,7 @@ using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage;
 using OpenChat.Web.Telemetry;
 using OpenChat.Web.Web;
+using OpenChat.Web.Web.RateLimiting;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -17,6 +18,8 @@ builder.Configuration.AddConventionalEnvironmentVariables();
 builder.WebHost.UsePortFromEnvironment(builder.Configuration);
 
 builder.Services.AddWebPlatform(builder.Environment);
+builder.Services.AddTrustedProxies(builder.Configuration);
+builder.Services.AddRateLimits(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddAccounts();
 builder.Services.AddChats();

@@ -71,7 +71,7 @@ public sealed class ChatPagesTests(ChatFixture fixture) : IClassFixture<ChatFixt
     [Theory]
     [InlineData("", HttpStatusCode.UnprocessableEntity, "Type a message first.")]
     [InlineData("   \n  ", HttpStatusCode.UnprocessableEntity, "Type a message first.")]
-    [InlineData(null, HttpStatusCode.RequestEntityTooLarge, "longer than 32,000 characters")]
+    [InlineData(null, HttpStatusCode.UnprocessableEntity, "longer than 32,000 characters")]
     public async Task Refused_messages_answer_a_fragment_for_the_composer_and_store_nothing(string? text, HttpStatusCode status, string message)
     {
         using var guest = new GuestSession(fixture.Host);

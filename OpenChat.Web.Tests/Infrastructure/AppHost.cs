@@ -15,7 +15,8 @@ namespace OpenChat.Web.Tests.Infrastructure;
 /// <para>
 /// Settings: <c>Storage:DataPath</c> = <see cref="DataPath"/>; and, so a test never reaches the internet or picks up a developer's
 /// environment (<c>OPENROUTER_API_KEY</c>, <c>DATABASE_URL</c>, ...), <c>ConnectionStrings:Postgres</c> = "" (file store),
-/// <c>OpenRouter:ApiKey</c> = "", <c>OpenRouter:BaseUrl</c> and <c>PostHog:Host</c> = a closed loopback port, <c>PostHog:ApiKey</c> = "".
+/// <c>OpenRouter:ApiKey</c> = "", <c>OpenRouter:BaseUrl</c> and <c>PostHog:Host</c> = a closed loopback port, <c>PostHog:ApiKey</c> = "";
+/// and rate limits (<c>RateLimits:*</c>) so high that only tests about them meet one (ingest keeps its real 60 a minute).
 /// Anything in <c>settings</c> overrides these.
 /// </para>
 /// </summary>
@@ -44,6 +45,15 @@ public sealed class AppHost : WebApplicationFactory<Program>
             ["OpenRouter:ApiKey"] = "",
             ["PostHog:Host"] = UnreachableUrl,
             ["PostHog:ApiKey"] = "",
+            // Tests send far more from 127.0.0.1 than a person would; rate limit tests set small limits of their own.
+            ["RateLimits:Global:PermitLimit"] = "1000000",
+            ["RateLimits:Send:PermitLimit"] = "1000000",
+            ["RateLimits:Send:GuestPermitLimit"] = "1000000",
+            ["RateLimits:Send:Burst"] = "1000000",
+            ["RateLimits:RunningReplies:PermitLimit"] = "1000",
+            ["RateLimits:SignIn:PermitLimit"] = "1000000",
+            ["RateLimits:SignUp:PermitLimit"] = "1000000",
+            ["RateLimits:KeySave:PermitLimit"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -14,8 +14,11 @@ public sealed class ChatService(
     SidebarPublisher sidebar,
     TimeProvider clock,
     IOptions<OpenRouterOptions> openRouter,
+    IOptions<Web.RateLimiting.RateLimitOptions> rateLimits,
     ModelPicker models)
 {
+    private int MaxRunningReplies => rateLimits.Value.RunningReplies.PermitLimit;
+
     public async Task<(IReadOnlyList<Chat> Chats, bool HasMore)> ListAsync(string? ownerId, ChatListCursor? after, CancellationToken cancellationToken)
     {
         if (ownerId is null)
@@ -46,6 +49,11 @@ public sealed class ChatService(
         if (refusal is not null)
         {
             return refusal;
+        }
+
+        if (await RefuseIfTooManyRunningAsync(ownerId, null) is { } busy)
+        {
+            return busy;
         }
 
         var key = await keys.ResolveAsync(ownerId, cancellationToken);
@@ -86,6 +94,11 @@ public sealed class ChatService(
             return ChatError.ReplyRunning;
         }
 
+        if (await RefuseIfTooManyRunningAsync(ownerId, chatId) is { } busy)
+        {
+            return busy;
+        }
+
         var key = await keys.ResolveAsync(ownerId, cancellationToken);
         if (key.Refusal is not null)
         {
@@ -107,6 +120,11 @@ public sealed class ChatService(
         if (generation.FindRun(ownerId, chatId) is not null)
         {
             return ChatError.ReplyRunning;
+        }
+
+        if (await RefuseIfTooManyRunningAsync(ownerId, chatId) is { } busy)
+        {
+            return busy;
         }
 
         var latest = await chats.ListMessagesAsync(ownerId, chatId, null, 2, cancellationToken);
@@ -229,6 +247,19 @@ public sealed class ChatService(
         return refusal;
     }
 
+    /// <summary>The owner's running replies are at the limit: a 429 (policy <c>concurrency</c>), counted for analytics.</summary>
+    private async Task<ChatError?> RefuseIfTooManyRunningAsync(string ownerId, Guid? chatId)
+    {
+        if (generation.RunningFor(ownerId) < MaxRunningReplies)
+        {
+            return null;
+        }
+
+        var refusal = ChatError.TooManyRunningReplies(MaxRunningReplies);
+        await refusal.RateLimit!.CaptureAsync(analytics, chatId);
+        return refusal;
+    }
+
     private static ChatError? Validate(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -236,7 +267,8 @@ public sealed class ChatService(
             return ChatError.EmptyMessage;
         }
 
-        return text.Trim().Length > ChatLimits.MaxMessageCharacters ? ChatError.MessageTooLong : null;
+        // Browsers post a line break as CRLF but count it (and show it) as one character, as the composer's counter does.
+        return text.Trim().Replace("\r\n", "\n", StringComparison.Ordinal).Length > ChatLimits.MaxMessageCharacters ? ChatError.MessageTooLong : null;
     }
 
     private async Task<ChatResult<SentMessage>> SendValidatedAsync(string ownerId, Chat chat, string text, KeyDecision key, CancellationToken cancellationToken)
@@ -276,15 +308,17 @@ public sealed class ChatService(
             KeySource = key.Source,
             RateLimitBucket = key.Source == KeySource.Operator ? $"{keys.DailyLimit(ownerId)}/86400000" : null,
             Telemetry = await analytics.CurrentScopeAsync(),
-        });
+        }, MaxRunningReplies);
         if (run is not null)
         {
             await keys.RecordReplyAsync(ownerId, key.Source, CancellationToken.None);
             return new SentMessage(chat, user, reply);
         }
 
-        // Another send to this chat won the race a moment ago: this reply never starts.
+        // Another send (to this chat, or one more of the owner's replies) won the race a moment ago: this reply never starts.
         await chats.UpdateMessageAsync(ownerId, chat.Id, new MessageUpdate(reply.Id, string.Empty, MessageStatus.Interrupted, null, null, clock.StorageNow()), CancellationToken.None);
-        return ChatError.ReplyRunning;
+        return generation.FindRun(ownerId, chat.Id) is null && await RefuseIfTooManyRunningAsync(ownerId, chat.Id) is { } busy
+            ? busy
+            : ChatError.ReplyRunning;
     }
 }

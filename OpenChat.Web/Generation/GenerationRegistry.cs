@@ -15,6 +15,8 @@ namespace OpenChat.Web.Generation;
 public sealed class GenerationRegistry
 {
     private readonly ConcurrentDictionary<Guid, GenerationRun> _runsByChat = new();
+    private readonly Dictionary<string, int> _runningByOwner = new(StringComparer.Ordinal);
+    private readonly Lock _ownerGate = new();
     private readonly IChatRepository _chats;
     private readonly OpenRouterChatStreamer _upstream;
     private readonly MarkdownRenderer _markdown;
@@ -52,13 +54,32 @@ public sealed class GenerationRegistry
     public GenerationRun? FindRun(string ownerId, Guid chatId) =>
         _runsByChat.TryGetValue(chatId, out var run) && run.Request.OwnerId == ownerId ? run : null;
 
-    /// <summary>Starts a reply. Returns null when this chat already has one running.</summary>
-    public GenerationRun? TryStart(ReplyRequest request)
+    /// <summary>Replies of this owner being written now (in any chat).</summary>
+    public int RunningFor(string ownerId)
+    {
+        lock (_ownerGate)
+        {
+            return _runningByOwner.GetValueOrDefault(ownerId);
+        }
+    }
+
+    /// <summary>
+    /// Starts a reply. Returns null when this chat already has one running, or the owner already has
+    /// <paramref name="maxRunningPerOwner"/> running (counted until each reply ends, not only while its request lasts).
+    /// </summary>
+    public GenerationRun? TryStart(ReplyRequest request, int maxRunningPerOwner = int.MaxValue)
     {
         var run = new GenerationRun(request, _markdown, _clock.GetUtcNow());
-        if (!_runsByChat.TryAdd(request.ChatId, run))
+        lock (_ownerGate)
         {
-            return null;
+            var running = _runningByOwner.GetValueOrDefault(request.OwnerId);
+            if (running >= maxRunningPerOwner || !_runsByChat.TryAdd(request.ChatId, run))
+            {
+                run.Dispose();
+                return null;
+            }
+
+            _runningByOwner[request.OwnerId] = running + 1;
         }
 
         // Every tab of the owner showing this chat follows the reply, the sender's included: the turn
@@ -179,6 +200,19 @@ public sealed class GenerationRegistry
         {
             // Whatever happened above, the chat is free again, every tab hears the end, and the run is released.
             _runsByChat.TryRemove(new KeyValuePair<Guid, GenerationRun>(request.ChatId, run));
+            lock (_ownerGate)
+            {
+                var left = _runningByOwner.GetValueOrDefault(request.OwnerId) - 1;
+                if (left > 0)
+                {
+                    _runningByOwner[request.OwnerId] = left;
+                }
+                else
+                {
+                    _runningByOwner.Remove(request.OwnerId);
+                }
+            }
+
             run.Finish(final);
             try
             {

@@ -12,7 +12,6 @@ namespace OpenChat.Web.Telemetry;
 public static class ClientEventIngest
 {
     public const string Path = "/e";
-    public const string RateLimitPolicy = "telemetry-ingest";
     public const int MaxEvents = 20;
     public const int MaxBytes = 8 * 1024;
     private const int MaxStringLength = 512;
@@ -24,7 +23,7 @@ public static class ClientEventIngest
 
     public static IEndpointRouteBuilder MapClientEventIngest(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(Path, IngestAsync).DisableAntiforgery().RequireRateLimiting(RateLimitPolicy);
+        endpoints.MapPost(Path, IngestAsync).DisableAntiforgery().WithMetadata(new Web.RateLimiting.RateLimitedAttribute(Web.RateLimiting.RateLimitKind.Ingest));
         return endpoints;
     }
 

@@ -33,29 +33,6 @@ public static class TelemetryServiceCollectionExtensions
         services.AddSingleton<OpenRouter.IModelCatalogueObserver, ModelsFetchTelemetry>();
         services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o => o.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.ServiceFilterAttribute(typeof(TelemetryPageFilter))));
         services.AddScoped<TelemetryPageFilter>();
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = async (rejected, _) =>
-            {
-                var context = rejected.HttpContext;
-                context.Response.Headers.RetryAfter = "60";
-                context.Response.Headers["X-RateLimit-Policy"] = "ingest";
-                await context.RequestServices.GetRequiredService<ProductAnalytics>().CaptureAsync("chat.rate_limited", (p, scope, http) =>
-                {
-                    p["policy"] = "ingest";
-                    p["limit"] = 60;
-                    p["window_ms"] = 60_000;
-                    p["retry_after_s"] = 60;
-                    p["ip_hash"] = scope.IpHash;
-                    p["origin"] = $"{http.Request.Scheme}://{http.Request.Host}";
-                    p["rate_limit_bucket"] = "60/60000";
-                });
-            };
-            o.AddPolicy(ClientEventIngest.RateLimitPolicy, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) }));
-        });
         services.AddHealthChecks().AddCheck<TelemetryHealthCheck>("telemetry", tags: [HealthEndpoints.ReadyTag]);
         return services;
     }

@@ -14,12 +14,25 @@ public static class FragmentResults
         StatusCode = statusCode,
     };
 
+    /// <summary>A danger toast with a dismiss button (the message is encoded here).</summary>
+    public static string DangerToast(string message, string? attributes = null) =>
+        $"<div class=\"toast toast-danger\" role=\"alert\"{attributes}><p class=\"toast-text\">{Chats.Html.Encode(message)}</p>" +
+        "<button type=\"button\" class=\"btn btn-ghost btn-icon btn-sm toast-close\" data-dismiss aria-label=\"Dismiss\">" +
+        "<svg aria-hidden=\"true\" viewBox=\"0 0 24 24\" class=\"icon\"><path d=\"M6 6l12 12M18 6L6 18\" /></svg></button></div>";
+
     /// <summary>
     /// A refusal as an htmx fragment: the message replaces the content of <paramref name="target"/>
     /// (<c>HX-Retarget</c>), or appears as a toast when there is no natural place for it.
     /// </summary>
     public static ContentResult Refusal(HttpResponse response, ChatError error, string? target = null)
     {
+        if (error.RateLimit is { } rateLimit)
+        {
+            // A 429 is a toast whatever made the request, with Retry-After and the policy.
+            rateLimit.ApplyToast(response.HttpContext);
+            return Html(rateLimit.ToastHtml, error.StatusCode);
+        }
+
         response.Headers["HX-Retarget"] = target ?? "#toasts";
         response.Headers["HX-Reswap"] = target is null ? "beforeend" : "innerHTML";
         var markup = target is null

@@ -15,12 +15,12 @@ public static class HealthEndpoints
         {
             Predicate = static _ => false,
             ResponseWriter = WriteAsync,
-        }).DisableHttpMetrics();
+        }).DisableHttpMetrics().DisableRateLimiting();
         app.MapHealthChecks("/readyz", new HealthCheckOptions
         {
             Predicate = static check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteAsync,
-        }).DisableHttpMetrics();
+        }).DisableHttpMetrics().DisableRateLimiting();
         return app;
     }
 

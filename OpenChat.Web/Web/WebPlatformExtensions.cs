@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Net.Http.Headers;
+using OpenChat.Web.Web.RateLimiting;
 
 namespace OpenChat.Web.Web;
 
@@ -43,6 +44,7 @@ public static class WebPlatformExtensions
 
     public static WebApplication UseWebPlatform(this WebApplication app)
     {
+        app.UseTrustedProxies();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         if (!app.Environment.IsDevelopment())
         {
@@ -64,7 +66,8 @@ public static class WebPlatformExtensions
             },
         });
         app.UseRouting();
-        app.UseRateLimiter();
+        app.UseRequestSizeLimits();
+        app.UseRateLimits();
         app.UseAntiforgery();
         return app;
     }

@@ -44,6 +44,18 @@
     }
   });
 
+  // Near the limit the composer counts characters; over it, Send waits (the server refuses too).
+  function count(form) {
+    var c = form.querySelector("[data-count]"), n = form.elements.text && form.elements.text.value.length, b = form.querySelector("#composer-action [type=submit]");
+    if (!c) return;
+    c.hidden = n < c.dataset.from;
+    c.textContent = n.toLocaleString("en") + " / " + (+c.dataset.count).toLocaleString("en");
+    c.classList.toggle("is-over", n > c.dataset.count);
+    if (b) b.disabled = n > c.dataset.count;
+  }
+  doc.addEventListener("input", function (e) { if (e.target.form) count(e.target.form); });
+  doc.addEventListener("reset", function (e) { setTimeout(count, 0, e.target); });
+
   // Copy a reply or a code block.
   doc.addEventListener("click", function (e) {
     var button = e.target.closest && e.target.closest("[data-copy]");
@@ -60,6 +72,8 @@
       return;
     }
     if (e.target.closest && e.target.closest("[data-jump-latest]")) { stick = true; toBottom(true); return; }
+    var toast = e.target.closest && e.target.closest("[data-dismiss]");
+    if (toast) { toast.parentNode.remove(); return; }
     var closer = e.target.closest && e.target.closest("[data-close-dialog]");
     if (closer) closer.closest("dialog").close();
   });

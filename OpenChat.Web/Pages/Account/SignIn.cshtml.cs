@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
 using OpenChat.Web.Accounts;
+using OpenChat.Web.Web.RateLimiting;
 
 namespace OpenChat.Web.Pages.Account;
 
 /// <summary><c>/account/sign-in</c>: email, password, "Keep me signed in". A guest's data comes along.</summary>
+[RateLimited(RateLimitKind.SignIn)]
 public sealed class SignInModel(AccountService accounts, MemberSessions sessions, Telemetry.ProductAnalytics analytics) : AccountForm
 {
     public string? Email { get; private set; }

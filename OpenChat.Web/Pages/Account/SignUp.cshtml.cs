@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
 using OpenChat.Web.Accounts;
+using OpenChat.Web.Web.RateLimiting;
 
 namespace OpenChat.Web.Pages.Account;
 
 /// <summary><c>/account/sign-up</c>: name, email, password. A guest's data comes along.</summary>
+[RateLimited(RateLimitKind.SignUp)]
 public sealed class SignUpModel(AccountService accounts, MemberSessions sessions) : AccountForm
 {
     public string? Name { get; private set; }

@@ -4,10 +4,14 @@ using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Web;
+using OpenChat.Web.Web.RateLimiting;
 
 namespace OpenChat.Web.Pages.Chat;
 
 /// <summary><c>/chat</c>: the dashboard. Its composer creates a chat from the first message and sends it.</summary>
+[RateLimited(RateLimitKind.Send)]
+[RequestSizeLimit(RequestSizeLimits.SendMaxBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = RequestSizeLimits.SendMaxBytes)]
 public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys, ModelPicker models) : PageModel
 {
     public SidebarView Sidebar { get; private set; } = new([], false, null);
@@ -28,6 +32,7 @@ public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys, ModelPi
             }
 
             Response.StatusCode = error.StatusCode;
+            error.RateLimit?.Apply(HttpContext);
             await LoadAsync(error.Message, text, cancellationToken);
             return Page();
         }

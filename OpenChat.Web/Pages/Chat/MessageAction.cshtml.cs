@@ -39,6 +39,7 @@ public sealed class MessageActionModel(ChatService chats) : PageModel
                 return FragmentResults.Refusal(Response, error);
             }
 
+            error.RateLimit?.Apply(HttpContext);
             return error == ChatError.NotFound ? NotFound() : StatusCode(error.StatusCode, error.Message);
         }
 

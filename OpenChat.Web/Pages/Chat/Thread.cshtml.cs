@@ -7,10 +7,14 @@ using OpenChat.Web.Chats;
 using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Web;
+using OpenChat.Web.Web.RateLimiting;
 
 namespace OpenChat.Web.Pages.Chat;
 
 /// <summary><c>/chat/{id}</c>: one conversation and its composer.</summary>
+[RateLimited(RateLimitKind.Send)]
+[RequestSizeLimit(RequestSizeLimits.SendMaxBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = RequestSizeLimits.SendMaxBytes)]
 public sealed class ThreadModel(ChatService chats, ReplyKeyResolver keys, MarkdownRenderer markdown, IAntiforgery antiforgery, ModelPicker models) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -50,6 +54,7 @@ public sealed class ThreadModel(ChatService chats, ReplyKeyResolver keys, Markdo
             }
 
             Response.StatusCode = error.StatusCode;
+            error.RateLimit?.Apply(HttpContext);
             await LoadAsync(error.Message, text, cancellationToken);
             return Page();
         }

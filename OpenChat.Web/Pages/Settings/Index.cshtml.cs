@@ -11,6 +11,7 @@ namespace OpenChat.Web.Pages.Settings;
 /// <c>/settings</c>: account, OpenRouter key, appearance, privacy and your data. Each section posts to its own
 /// handler (<c>/settings/key</c>, <c>/settings/appearance</c>, …); with htmx the section is re-rendered in place.
 /// </summary>
+[Web.RateLimiting.RateLimited(Web.RateLimiting.RateLimitKind.KeySave, Handler = "Key")]
 public sealed class IndexModel(
     ChatService chats,
     KeyVault keys,
