@@ -30,6 +30,7 @@ app.UseWebPlatform();
 app.MapHealthEndpoints();
 app.MapLiveStream();
 app.MapClientEventIngest();
+app.MapCspReports();
 app.MapRazorPages();
 
 await app.RunAsync();

@@ -13,6 +13,7 @@ public static class WebPlatformExtensions
     public static IServiceCollection AddWebPlatform(this IServiceCollection services, IWebHostEnvironment environment)
     {
         services.AddRazorPages();
+        services.AddCspReports();
         services.AddAntiforgery(o =>
         {
             o.HeaderName = AntiforgeryHeaderName;
