@@ -34,6 +34,7 @@ app.UseStorageFallback();
 app.MapHealthEndpoints();
 app.MapLiveStream();
 app.MapClientEventIngest();
+app.MapCspReports();
 app.MapRazorPages();
 
 await app.RunAsync();

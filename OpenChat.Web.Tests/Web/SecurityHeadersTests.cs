@@ -16,6 +16,8 @@ public sealed class SecurityHeadersTests : IClassFixture<FileBackedApp>
     [InlineData("/css/app.css", HttpStatusCode.OK)]
     [InlineData("/healthz", HttpStatusCode.OK)]
     [InlineData("/no-such-page", HttpStatusCode.NotFound)]
+    [InlineData("/readyz", HttpStatusCode.OK)]
+    [InlineData("/js/openchat.js", HttpStatusCode.OK)]
     public async Task Every_response_carries_the_security_headers(string path, HttpStatusCode status)
     {
         using var client = _host.CreateHttpClient();
@@ -23,6 +25,11 @@ public sealed class SecurityHeadersTests : IClassFixture<FileBackedApp>
 
         Assert.Equal(status, response.StatusCode);
         var csp = Header(response, "Content-Security-Policy");
+        Assert.Equal(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; report-uri /csp-report; report-to csp",
+            csp);
+        Assert.Equal("csp=\"/csp-report\"", Header(response, "Reporting-Endpoints"));
         Assert.Contains("default-src 'self'", csp, StringComparison.Ordinal);
         Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
         Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
@@ -32,6 +39,15 @@ public sealed class SecurityHeadersTests : IClassFixture<FileBackedApp>
         Assert.Equal("strict-origin-when-cross-origin", Header(response, "Referrer-Policy"));
         Assert.Equal("DENY", Header(response, "X-Frame-Options"));
         Assert.Contains("camera=()", Header(response, "Permissions-Policy"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hsts_is_not_sent_over_plain_http()
+    {
+        using var client = _host.CreateHttpClient();
+        using var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.False(response.Headers.Contains("Strict-Transport-Security"));
     }
 
     [Fact]

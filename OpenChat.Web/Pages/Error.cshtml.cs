@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using OpenChat.Web.Web;
@@ -27,9 +28,26 @@ public sealed class ErrorModel : PageModel
         _ => "The error has been logged. Try again in a moment.",
     };
 
-    public void OnGet(int? code)
+    // Re-executed for an error of any method: every verb renders the same page.
+    public void OnGet() => Show();
+
+    public void OnPost() => Show();
+
+    public void OnPut() => Show();
+
+    public void OnPatch() => Show();
+
+    public void OnDelete() => Show();
+
+    /// <summary>
+    /// The status comes from the request being answered (a re-executed response keeps it), never from the query or a form
+    /// field, which the failed request may have filled with anything. Visited directly, there is no such page.
+    /// </summary>
+    private void Show()
     {
-        Code = code is >= 400 and < 600 ? code.Value : 500;
+        var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null;
+        var failed = HttpContext.Features.Get<IExceptionHandlerFeature>() is not null;
+        Code = failed ? 500 : reExecuted && Response.StatusCode is >= 400 and < 600 ? Response.StatusCode : 404;
         Response.StatusCode = Code;
         // Re-executed for a refused request: keep what the refusal said about when to come back.
         if (RateLimitRejection.Find(HttpContext) is { } rejection)

@@ -13,7 +13,16 @@ public static class WebPlatformExtensions
 
     public static IServiceCollection AddWebPlatform(this IServiceCollection services, IWebHostEnvironment environment)
     {
-        services.AddRazorPages();
+        services.AddRazorPages(o => o.Conventions.ConfigureFilter(new PageMethodFilter()));
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o =>
+        {
+            // jQuery-style keys ("a[b]") are never used here, and their parser throws on a malformed key (a 500 for random bytes).
+            var jQuery = o.ValueProviderFactories
+                .Where(f => f is Microsoft.AspNetCore.Mvc.ModelBinding.JQueryFormValueProviderFactory or Microsoft.AspNetCore.Mvc.ModelBinding.JQueryQueryStringValueProviderFactory)
+                .ToList();
+            jQuery.ForEach(f => o.ValueProviderFactories.Remove(f));
+        });
+        services.AddCspReports();
         services.AddAntiforgery(o =>
         {
             o.HeaderName = AntiforgeryHeaderName;

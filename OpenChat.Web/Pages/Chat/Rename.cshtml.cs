@@ -42,14 +42,16 @@ public sealed class RenameModel(ChatService chats) : PageModel
     {
         var ownerId = HttpContext.FindOwnerId();
         var result = ownerId is null ? new ChatResult<ChatRecord>(null, ChatError.NotFound) : await chats.RenameAsync(ownerId, id, title, cancellationToken);
-        if (result.Error == ChatError.NotFound)
+        // A refused title is checked before the chat is looked up, and the chat may be deleted meanwhile: either way, not found.
+        var chat = result.Error is { } refusal && refusal != ChatError.NotFound ? await chats.FindAsync(ownerId, id, cancellationToken) : null;
+        if (result.Error == ChatError.NotFound || (result.Error is not null && chat is null))
         {
             return Request.IsHtmx() ? FragmentResults.Refusal(Response, ChatError.NotFound) : NotFound();
         }
 
         if (result.Error is { } error)
         {
-            Chat = (await chats.FindAsync(ownerId, id, cancellationToken))!;
+            Chat = chat!;
             Error = error.Message;
             Title = title;
             Response.StatusCode = error.StatusCode;
