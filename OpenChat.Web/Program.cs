@@ -2,6 +2,7 @@ using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Generation;
 using OpenChat.Web.Hosting;
+using OpenChat.Web.Instances;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage;
 using OpenChat.Web.Telemetry;
@@ -24,6 +25,7 @@ builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddAccounts();
 builder.Services.AddChats();
 builder.Services.AddOpenRouter(builder.Configuration);
+builder.Services.AddInstances(builder.Configuration);
 builder.Services.AddGeneration(builder.Configuration);
 builder.Services.AddTelemetry(builder.Configuration);
 

@@ -11,18 +11,25 @@ namespace OpenChat.Web.Tests.Chats;
 /// </summary>
 public sealed class GuestSession : IDisposable
 {
-    private readonly AppHost _host;
+    private readonly Uri _baseAddress;
     private readonly HttpClient _client;
     private string? _token;
 
     /// <param name="cookies">Pass another session's <see cref="Cookies"/> to be the same visitor (for example on a restarted app).</param>
     public GuestSession(AppHost host, CookieContainer? cookies = null)
+        : this(host.BaseAddress, cookies)
     {
-        _host = host;
+    }
+
+    /// <summary>A visitor of an app at any address (for example a child process, <see cref="AppProcess"/>).</summary>
+    /// <param name="cookies">Another session's <see cref="Cookies"/>: the same visitor. Cookies are kept per host name, and every app here is on 127.0.0.1.</param>
+    public GuestSession(Uri baseAddress, CookieContainer? cookies = null)
+    {
+        _baseAddress = baseAddress;
         Cookies = cookies ?? new CookieContainer();
         _client = new HttpClient(new SocketsHttpHandler { CookieContainer = Cookies, UseCookies = true, AllowAutoRedirect = false })
         {
-            BaseAddress = host.BaseAddress,
+            BaseAddress = baseAddress,
         };
     }
 
@@ -73,7 +80,7 @@ public sealed class GuestSession : IDisposable
         if (htmx)
         {
             request.Headers.Add("HX-Request", "true");
-            request.Headers.Add("HX-Current-URL", new Uri(_host.BaseAddress, currentUrl ?? "/chat").ToString());
+            request.Headers.Add("HX-Current-URL", new Uri(_baseAddress, currentUrl ?? "/chat").ToString());
         }
 
         request.Content = new FormUrlEncodedContent(form);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpenChat.Web.Generation;
+using OpenChat.Web.Instances;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage;
 
@@ -12,6 +13,8 @@ public sealed class ChatService(
     GenerationRegistry generation,
     ReplyKeyResolver keys,
     SidebarPublisher sidebar,
+    RemoteReplies remote,
+    LiveNoticeQueue instances,
     TimeProvider clock,
     IOptions<OpenRouterOptions> openRouter,
     IOptions<Web.RateLimiting.RateLimitOptions> rateLimits,
@@ -152,7 +155,22 @@ public sealed class ChatService(
         return await StartAsync(ownerId, chat, latest[0], reply, key);
     }
 
-    public bool Stop(string ownerId, Guid chatId, Guid replyId) => generation.Stop(ownerId, chatId, replyId);
+    public bool Stop(string ownerId, Guid chatId, Guid replyId)
+    {
+        if (generation.Stop(ownerId, chatId, replyId))
+        {
+            return true;
+        }
+
+        // Written on another instance: ask it to stop.
+        if (remote.IsRunning(ownerId, chatId, replyId))
+        {
+            instances.Enqueue(LiveNotice.Stop, ownerId, chatId, replyId);
+            return true;
+        }
+
+        return false;
+    }
 
     public async Task<ChatResult<Chat>> RenameAsync(string ownerId, Guid chatId, string? title, CancellationToken cancellationToken)
     {

@@ -51,6 +51,9 @@ public sealed class GenerationRegistry
 
     public int RunningCount => _runsByChat.Count;
 
+    /// <summary>The replies running on this instance now.</summary>
+    public ICollection<GenerationRun> Runs => _runsByChat.Values;
+
     public GenerationRun? FindRun(string ownerId, Guid chatId) =>
         _runsByChat.TryGetValue(chatId, out var run) && run.Request.OwnerId == ownerId ? run : null;
 

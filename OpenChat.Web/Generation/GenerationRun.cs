@@ -82,6 +82,15 @@ public sealed class GenerationRun : IDisposable
         }
     }
 
+    /// <summary>The text after the first <paramref name="offset"/> characters (empty when there is none yet).</summary>
+    public string TextAfter(int offset)
+    {
+        lock (_gate)
+        {
+            return offset >= _text.Length ? string.Empty : _text.ToString(offset, _text.Length - offset);
+        }
+    }
+
     public void Append(string delta, DateTimeOffset now)
     {
         lock (_gate)

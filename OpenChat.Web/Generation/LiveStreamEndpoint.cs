@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Instances;
 
 namespace OpenChat.Web.Generation;
 
@@ -27,6 +28,7 @@ public static partial class LiveStreamEndpoint
         HttpContext context,
         LiveHub hub,
         GenerationRegistry registry,
+        RemoteReplies remote,
         IChatRepository chats,
         MarkdownRenderer markdown,
         IOptions<GenerationOptions> options)
@@ -64,7 +66,8 @@ public static partial class LiveStreamEndpoint
             await context.Response.BodyWriter.FlushAsync(aborted);
             if (chatId is { } id)
             {
-                run = registry.FindRun(ownerId, id);
+                // Running here, or on another instance (then followed through the events it relays).
+                run = registry.FindRun(ownerId, id) ?? await remote.FindRunAsync(ownerId, id);
                 if (run is not null && !run.Attach(tab, isResume: true))
                 {
                     run = null; // it finished a moment ago: its final state is stored
@@ -129,6 +132,7 @@ public static partial class LiveStreamEndpoint
             tab.Close();
             run?.Detach(tab);
             registry.DetachEverywhere(tab);
+            remote.DetachEverywhere(tab);
             hub.Unregister(tab);
         }
     }

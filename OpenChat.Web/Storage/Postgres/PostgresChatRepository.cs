@@ -1,12 +1,16 @@
 using Dapper;
 using Npgsql;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Instances;
 
 namespace OpenChat.Web.Storage.Postgres;
 
 /// <summary>Chats and messages in Postgres. Every statement carries <c>owner_id = @ownerId</c>.</summary>
-public sealed class PostgresChatRepository(NpgsqlDataSource dataSource) : IChatRepository
+/// <remarks>A streaming reply records the instance writing it, so other instances can tell when it was orphaned.</remarks>
+public sealed class PostgresChatRepository(NpgsqlDataSource dataSource, InstanceIdentity? instance = null) : IChatRepository
 {
+    private readonly Guid? _instanceId = instance?.Id;
+
     private const string ChatColumns = "id, owner_id, title, title_is_custom, model_id, created_at, updated_at, last_message_at";
 
     private const string MessageColumns =
@@ -103,13 +107,15 @@ public sealed class PostgresChatRepository(NpgsqlDataSource dataSource) : IChatR
                 where id = @ChatId and owner_id = @ownerId
                 returning id
             )
-            insert into messages (id, chat_id, role, content, status, model_id, prompt_tokens, completion_tokens, cost_usd, error_kind, created_at, updated_at)
-            select @Id, owned.id, @Role, @Content, @Status, @ModelId, @PromptTokens, @CompletionTokens, @CostUsd, @ErrorKind, @CreatedAt, @UpdatedAt
+            insert into messages (id, chat_id, role, content, status, model_id, prompt_tokens, completion_tokens, cost_usd, error_kind, created_at, updated_at, instance_id)
+            select @Id, owned.id, @Role, @Content, @Status, @ModelId, @PromptTokens, @CompletionTokens, @CostUsd, @ErrorKind, @CreatedAt, @UpdatedAt,
+                   case when @Status = 'streaming' then @instanceId end
             from owned
             """,
             new
             {
                 ownerId,
+                instanceId = _instanceId,
                 message.Id,
                 message.ChatId,
                 Role = message.Role.ToWireName(),
@@ -154,7 +160,7 @@ public sealed class PostgresChatRepository(NpgsqlDataSource dataSource) : IChatR
             update messages m set
                 content = @Content, status = @Status, error_kind = @ErrorKind,
                 prompt_tokens = @PromptTokens, completion_tokens = @CompletionTokens, cost_usd = @CostUsd,
-                updated_at = @UpdatedAt
+                updated_at = @UpdatedAt, instance_id = case when @Status = 'streaming' then @instanceId end
             from chats c
             where m.id = @MessageId and m.chat_id = @chatId and c.id = m.chat_id and c.owner_id = @ownerId
             """,
@@ -162,6 +168,7 @@ public sealed class PostgresChatRepository(NpgsqlDataSource dataSource) : IChatR
             {
                 ownerId,
                 chatId,
+                instanceId = _instanceId,
                 update.MessageId,
                 update.Content,
                 Status = update.Status.ToWireName(),
