@@ -13,11 +13,7 @@ namespace OpenChat.Web.Storage.Fallback;
 /// </summary>
 public sealed class PostgresRecovery(
     PostgresBreaker breaker,
-    NpgsqlDataSource dataSource,
-    MigrationRunner migrations,
-    SpoolReconciler reconciler,
-    FallbackTelemetry telemetry,
-    FallbackXmlRepository keyRing,
+    IServiceProvider services,
     IOptions<StorageOptions> options,
     TimeProvider clock,
     ILogger<PostgresRecovery> logger) : BackgroundService
@@ -54,6 +50,9 @@ public sealed class PostgresRecovery(
 
     public async Task RecoverAsync(CancellationToken cancellationToken)
     {
+        // Resolved here, not in the constructor: with the file store there is no data source to make.
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        var reconciler = services.GetRequiredService<SpoolReconciler>();
         // Connections in the pool died with the server; a fresh one tells the truth.
         dataSource.Clear();
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
@@ -61,7 +60,7 @@ public sealed class PostgresRecovery(
             await connection.ExecuteScalarAsync<int>(new CommandDefinition("select 1", cancellationToken: cancellationToken));
         }
 
-        var applied = await migrations.ApplyAsync(cancellationToken);
+        var applied = await services.GetRequiredService<MigrationRunner>().ApplyAsync(cancellationToken);
         if (applied > 0)
         {
             logger.LogInformation("Postgres answers: {Applied} migration(s) applied now", applied);
@@ -77,13 +76,13 @@ public sealed class PostgresRecovery(
             breaker.InterruptPendingAt = null;
         }
 
-        keyRing.SyncToPostgres();
+        services.GetRequiredService<FallbackXmlRepository>().SyncToPostgres();
         var first = await reconciler.ReplayAsync(cancellationToken);
         await breaker.DrainAsync().WaitAsync(cancellationToken);
         var last = await reconciler.ReplayAsync(cancellationToken);
         reconciler.Clear();
         breaker.Close();
         // The last pass saw everything (the first one's records are still there): its counts are the outage's.
-        telemetry.Reconciled(last with { Duration = first.Duration + last.Duration });
+        services.GetRequiredService<FallbackTelemetry>().Reconciled(last with { Duration = first.Duration + last.Duration });
     }
 }
