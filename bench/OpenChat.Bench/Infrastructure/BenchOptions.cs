@@ -29,6 +29,12 @@ public sealed record BenchOptions
     /// <summary><c>stream</c>: leave the fenced code block out of the reply script (no server-side highlighting).</summary>
     public bool NoCode { get; init; }
 
+    /// <summary><c>load</c>: simulated users.</summary>
+    public int Users { get; init; } = 500;
+
+    /// <summary><c>load</c>: mean pause between one user's requests (each pause is 0.5x to 1.5x of it).</summary>
+    public TimeSpan ThinkTime { get; init; } = TimeSpan.FromSeconds(1);
+
     public bool ShowHelp { get; init; }
 
     public bool ListScenarios { get; init; }
@@ -37,6 +43,7 @@ public sealed record BenchOptions
         """
         usage: OpenChat.Bench [scenario...] [--duration 10s] [--warmup 2s] [--concurrency 32] [--app path]
                               [--replies 100,1000] [--chunks 200] [--interval 20ms] [--no-code]
+                              [--users 500] [--think 1s]
 
           scenario        one or more scenario names (default: all of them)
           --duration, -d  measured time per load scenario: 500ms, 10s, 1m, or plain seconds (max 10m)
@@ -48,6 +55,8 @@ public sealed record BenchOptions
           --chunks        stream: chunks per reply from the fake upstream (10..5000, default 200)
           --interval      stream: time between chunks of one reply (default 20ms)
           --no-code       stream: a reply script without a fenced code block
+          --users         load: simulated users (1..5000, default 500)
+          --think         load: mean pause between one user's requests (default 1s)
           --list          list the scenarios
         """;
 
@@ -105,6 +114,18 @@ public sealed record BenchOptions
                     }
 
                     options = options with { ChunkInterval = interval };
+                    break;
+                case "--users":
+                    var users = Value();
+                    if (!int.TryParse(users, NumberStyles.None, CultureInfo.InvariantCulture, out var u) || u is < 1 or > 5000)
+                    {
+                        throw new ArgumentException($"--users must be a whole number from 1 to 5000 (it is '{users}').");
+                    }
+
+                    options = options with { Users = u };
+                    break;
+                case "--think":
+                    options = options with { ThinkTime = ParseDuration(Value(), arg) };
                     break;
                 case "--no-code":
                     options = options with { NoCode = true };
