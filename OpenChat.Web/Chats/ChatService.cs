@@ -84,7 +84,7 @@ public sealed class ChatService(
             return ChatError.NotFound;
         }
 
-        if (generation.FindRun(ownerId, chatId) is not null)
+        if (generation.FindRun(ownerId, chatId) is not null || remote.IsRunningIn(ownerId, chatId))
         {
             return ChatError.ReplyRunning;
         }
@@ -107,7 +107,7 @@ public sealed class ChatService(
             return ChatError.NotFound;
         }
 
-        if (generation.FindRun(ownerId, chatId) is not null)
+        if (generation.FindRun(ownerId, chatId) is not null || remote.IsRunningIn(ownerId, chatId))
         {
             return ChatError.ReplyRunning;
         }
