@@ -77,7 +77,7 @@ public sealed class TwoInstancesTests(PostgresDatabase db) : IClassFixture<Postg
         Assert.DoesNotContain("three.", ShownText(liveOnB), StringComparison.Ordinal);
 
         midway.SetResult();
-        var final = await liveOnB.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("data-status=\"complete\"", StringComparison.Ordinal), Patience);
+        var final = await liveOnB.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("data-role=\"assistant\" data-status=\"complete\"", StringComparison.Ordinal), Patience);
         Assert.Contains("One two three.", WebUtility.HtmlDecode(final.Data), StringComparison.Ordinal);
         Assert.Contains(">Send<", final.Data, StringComparison.Ordinal);
     }
@@ -101,7 +101,7 @@ public sealed class TwoInstancesTests(PostgresDatabase db) : IClassFixture<Postg
 
         Assert.Contains("Start " + big, ShownText(liveOnB), StringComparison.Ordinal);
         midway.SetResult();
-        await liveOnB.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("data-status=\"complete\"", StringComparison.Ordinal), Patience);
+        await liveOnB.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("data-role=\"assistant\" data-status=\"complete\"", StringComparison.Ordinal), Patience);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class TwoInstancesTests(PostgresDatabase db) : IClassFixture<Postg
             a.Kill();
             midway.TrySetResult();
 
-            var end = await liveOnB.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("data-status=\"interrupted\"", StringComparison.Ordinal), Patience);
+            var end = await liveOnB.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("data-role=\"assistant\" data-status=\"interrupted\"", StringComparison.Ordinal), Patience);
             Assert.Contains("Half of it", end.Data, StringComparison.Ordinal);
             Assert.Contains(">Send<", end.Data, StringComparison.Ordinal);
             Assert.Equal(("interrupted", "Half of it"), await StoredReplyAsync(chatId));
