@@ -73,13 +73,35 @@ public sealed class TwoInstancesTests(PostgresDatabase db) : IClassFixture<Postg
 
         // The turn as it stands (from A's memory, relayed), then its deltas: "One two " before A's reply goes on.
         await liveOnB.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("data-role=\"user\"", StringComparison.Ordinal), Patience);
-        await liveOnB.WaitForAsync(_ => ShownText(liveOnB).Contains("One two", StringComparison.Ordinal), Patience);
+        await WaitUntilShownAsync(liveOnB, "One two");
         Assert.DoesNotContain("three.", ShownText(liveOnB), StringComparison.Ordinal);
 
         midway.SetResult();
-        var final = await liveOnB.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("data-status=\"complete\"", StringComparison.Ordinal), Patience);
+        var final = await liveOnB.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("data-role=\"assistant\" data-status=\"complete\"", StringComparison.Ordinal), Patience);
         Assert.Contains("One two three.", WebUtility.HtmlDecode(final.Data), StringComparison.Ordinal);
         Assert.Contains(">Send<", final.Data, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_delta_larger_than_a_notification_reaches_the_other_instance_whole()
+    {
+        await using var openRouter = await FakeOpenRouter.StartAsync();
+        using var a = new AppHost(Settings(openRouter)).Start();
+        using var b = new AppHost(Settings(openRouter)).Start();
+        await WaitUntilListeningAsync(b);
+        var big = string.Concat(Enumerable.Range(0, 4000).Select(i => $"w{i} ")) + "END-OF-BIG";
+        var midway = new TaskCompletionSource();
+        openRouter.EnqueueReply(FakeReply.Text("Start ", big, " tail.") with { MidGate = midway, PauseAfterChunks = 2 });
+        using var guestOnA = new GuestSession(a);
+        var chatId = await guestOnA.StartChatAsync("A long one");
+        using var guestOnB = new GuestSession(b, guestOnA.Cookies);
+        await using var liveOnB = await guestOnB.OpenLiveStreamAsync(chatId);
+
+        await WaitUntilShownAsync(liveOnB, "END-OF-BIG");
+
+        Assert.Contains("Start " + big, ShownText(liveOnB), StringComparison.Ordinal);
+        midway.SetResult();
+        await liveOnB.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("data-role=\"assistant\" data-status=\"complete\"", StringComparison.Ordinal), Patience);
     }
 
     [Fact]
@@ -117,13 +139,13 @@ public sealed class TwoInstancesTests(PostgresDatabase db) : IClassFixture<Postg
         {
             var midway = new TaskCompletionSource();
             openRouter.EnqueueReply(FakeReply.Text("Half ", "of it", " and the rest") with { MidGate = midway, PauseAfterChunks = 2 });
-            using var a = await AppProcess.StartAsync(dataPath, Settings(openRouter));
+            using var a = await AppProcess.StartAsync(dataPath, Settings(openRouter, shortHeartbeat: true));
             using var guestOnA = new GuestSession(a.BaseAddress);
             var chatId = await guestOnA.StartChatAsync("Outlive instance A");
             await WaitForStoredAsync(chatId, s => s is ("streaming", "Half of it"));
 
             // B starts while A writes the reply: it must leave it alone (A beats), unlike a restart of a single instance.
-            using var b = new AppHost(Settings(openRouter)).Start();
+            using var b = new AppHost(Settings(openRouter, shortHeartbeat: true)).Start();
             Assert.Equal(("streaming", "Half of it"), await StoredReplyAsync(chatId));
 
             using var guestOnB = new GuestSession(b, guestOnA.Cookies);
@@ -131,7 +153,7 @@ public sealed class TwoInstancesTests(PostgresDatabase db) : IClassFixture<Postg
             a.Kill();
             midway.TrySetResult();
 
-            var end = await liveOnB.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("data-status=\"interrupted\"", StringComparison.Ordinal), Patience);
+            var end = await liveOnB.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("data-role=\"assistant\" data-status=\"interrupted\"", StringComparison.Ordinal), Patience);
             Assert.Contains("Half of it", end.Data, StringComparison.Ordinal);
             Assert.Contains(">Send<", end.Data, StringComparison.Ordinal);
             Assert.Equal(("interrupted", "Half of it"), await StoredReplyAsync(chatId));
@@ -143,19 +165,40 @@ public sealed class TwoInstancesTests(PostgresDatabase db) : IClassFixture<Postg
         }
     }
 
-    private Dictionary<string, string?> Settings(FakeOpenRouter openRouter) => new()
+    /// <param name="shortHeartbeat">
+    /// Beat every half second and give up on an instance after 5 s (instead of 10 s and 30 s), so a death shows quickly;
+    /// still long enough that a busy test machine delaying a beat does not pass a live instance for dead.
+    /// </param>
+    private Dictionary<string, string?> Settings(FakeOpenRouter openRouter, bool shortHeartbeat = false)
     {
-        ["ConnectionStrings:Postgres"] = db.ConnectionString,
-        ["OpenRouter:BaseUrl"] = openRouter.BaseUrl.ToString(),
-        ["OpenRouter:ApiKey"] = openRouter.ValidKey,
-        ["Limits:GuestDailyReplies"] = "1000",
-        ["Instances:HeartbeatIntervalSeconds"] = "0.5",
-        ["Instances:HeartbeatTimeoutSeconds"] = "2",
-    };
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = db.ConnectionString,
+            ["OpenRouter:BaseUrl"] = openRouter.BaseUrl.ToString(),
+            ["OpenRouter:ApiKey"] = openRouter.ValidKey,
+            ["Limits:GuestDailyReplies"] = "1000",
+        };
+        if (shortHeartbeat)
+        {
+            settings["Instances:HeartbeatIntervalSeconds"] = "0.5";
+            settings["Instances:HeartbeatTimeoutSeconds"] = "5";
+        }
+
+        return settings;
+    }
 
     /// <summary>What a tab would show of the reply: the snapshot's text and every delta after it.</summary>
     private static string ShownText(GuestSession.LiveStream live) =>
         WebUtility.HtmlDecode(string.Concat(live.Received.Select(e => e.Data)));
+
+    /// <summary>Waits until the tab shows <paramref name="text"/>, which may already have come with an event read before.</summary>
+    private static async Task WaitUntilShownAsync(GuestSession.LiveStream live, string text)
+    {
+        if (!ShownText(live).Contains(text, StringComparison.Ordinal))
+        {
+            await live.WaitForAsync(_ => ShownText(live).Contains(text, StringComparison.Ordinal), Patience);
+        }
+    }
 
     private static async Task WaitUntilListeningAsync(AppHost app)
     {

@@ -92,7 +92,7 @@ public sealed class ChatService(
             return ChatError.NotFound;
         }
 
-        if (generation.FindRun(ownerId, chatId) is not null)
+        if (generation.FindRun(ownerId, chatId) is not null || remote.IsRunningIn(ownerId, chatId))
         {
             return ChatError.ReplyRunning;
         }
@@ -120,7 +120,7 @@ public sealed class ChatService(
             return ChatError.NotFound;
         }
 
-        if (generation.FindRun(ownerId, chatId) is not null)
+        if (generation.FindRun(ownerId, chatId) is not null || remote.IsRunningIn(ownerId, chatId))
         {
             return ChatError.ReplyRunning;
         }

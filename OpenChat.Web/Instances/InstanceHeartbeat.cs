@@ -33,6 +33,14 @@ public sealed class InstanceHeartbeat(
             logger.LogWarning("{Count} reply(ies) of instances that stopped beating are now marked interrupted", stale.Count);
         }
 
+        // An end notice lost on the way (Postgres was briefly away) must not leave a reply followed here for ever.
+        var followed = remote.Followed();
+        var streaming = await instances.StillStreamingAsync(followed.Select(r => r.ReplyId).ToList(), cancellationToken);
+        foreach (var reply in followed.Where(r => !streaming.Contains(r.ReplyId)))
+        {
+            remote.OnEnd(reply.OwnerId, reply.ChatId, reply.ReplyId);
+        }
+
         return stale.Count;
     }
 

@@ -48,4 +48,20 @@ public sealed class InstanceRepository(NpgsqlDataSource dataSource, InstanceIden
             cancellationToken: cancellationToken));
         return rows.Select(r => new StaleReply(r.owner_id, r.chat_id, r.id)).ToList();
     }
+
+    /// <summary>Which of these replies are still streaming in storage.</summary>
+    public async Task<IReadOnlySet<Guid>> StillStreamingAsync(IReadOnlyList<Guid> replyIds, CancellationToken cancellationToken)
+    {
+        if (replyIds.Count == 0)
+        {
+            return new HashSet<Guid>();
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var ids = await connection.QueryAsync<Guid>(new CommandDefinition(
+            "select id from messages where id = any(@replyIds) and status = 'streaming'",
+            new { replyIds = replyIds.ToArray() },
+            cancellationToken: cancellationToken));
+        return ids.ToHashSet();
+    }
 }

@@ -22,6 +22,10 @@ public sealed class RemoteReplies(
     public bool IsRunning(string ownerId, Guid chatId, Guid replyId) =>
         _byChat.TryGetValue(chatId, out var reply) && reply.OwnerId == ownerId && reply.ReplyId == replyId;
 
+    /// <summary>Whether another instance is writing a reply in this chat (one reply runs per chat, across instances too).</summary>
+    public bool IsRunningIn(string ownerId, Guid chatId) =>
+        _byChat.TryGetValue(chatId, out var reply) && reply.OwnerId == ownerId;
+
     /// <summary>The run a tab here can follow for a reply running elsewhere, or null.</summary>
     public async Task<GenerationRun?> FindRunAsync(string ownerId, Guid chatId)
     {
@@ -66,6 +70,10 @@ public sealed class RemoteReplies(
             _ = SendEndAsync(ownerId, chatId, replyId, reply?.Run);
         }
     }
+
+    /// <summary>The replies this instance believes run elsewhere (to check against storage, in case an end was missed).</summary>
+    public IReadOnlyList<StaleReply> Followed() =>
+        _byChat.Values.Select(r => new StaleReply(r.OwnerId, r.ChatId, r.ReplyId)).ToList();
 
     public void DetachEverywhere(LiveTab tab)
     {
