@@ -45,6 +45,7 @@ public static class StorageServiceCollectionExtensions
         AddBackendChoice<IPreferenceRepository, PostgresPreferenceRepository, FilePreferenceRepository>(services);
         AddBackendChoice<IKeyVaultRepository, PostgresKeyVaultRepository, FileKeyVaultRepository>(services);
         AddBackendChoice<IReplyLedger, PostgresReplyLedger, FileReplyLedger>(services);
+        AddBackendChoice<Chats.Attachments.IAttachmentStore, PostgresAttachmentStore, FileAttachmentStore>(services);
 
         services.AddHostedService<StorageInitializer>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);

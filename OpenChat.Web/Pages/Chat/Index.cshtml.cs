@@ -2,12 +2,15 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Chats.Attachments;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Web;
 
 namespace OpenChat.Web.Pages.Chat;
 
 /// <summary><c>/chat</c>: the dashboard. Its composer creates a chat from the first message and sends it.</summary>
+[RequestSizeLimit(AttachmentLimits.MaxRequestBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = AttachmentLimits.MaxRequestBytes)]
 public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys, ModelPicker models) : PageModel
 {
     public SidebarView Sidebar { get; private set; } = new([], false, null);
@@ -16,10 +19,11 @@ public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys, ModelPi
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(null, null, cancellationToken);
 
-    public async Task<IActionResult> OnPostAsync(string? text, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(string? text, List<IFormFile>? files, CancellationToken cancellationToken)
     {
+        var uploaded = await FormFiles.ReadAsync(files, cancellationToken);
         var ownerId = await HttpContext.EnsureOwnerIdAsync();
-        var result = await chats.StartChatAsync(ownerId, text, cancellationToken);
+        var result = await chats.StartChatAsync(ownerId, text, uploaded, cancellationToken);
         if (result.Error is { } error)
         {
             if (Request.IsHtmx())
