@@ -14,7 +14,7 @@ public static class AttachmentSniffer
     /// <returns>The kind and media type, or null when the bytes are none of the accepted types.</returns>
     public static (AttachmentKind Kind, string MediaType)? Sniff(ReadOnlySpan<byte> bytes, string fileName)
     {
-        if (bytes.StartsWith("\x89PNG\r\n\x1a\n"u8))
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         {
             return (AttachmentKind.Image, "image/png");
         }
