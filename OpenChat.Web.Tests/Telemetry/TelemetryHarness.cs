@@ -17,7 +17,6 @@ public sealed class TelemetryHarness : IAsyncDisposable
     {
         "workspace.fallback_storage_used",
         "workspace.fallback_reconciled",
-        "chat.attachment_event",
     };
 
     /// <summary>Merged into every event (shared/telemetry.md, super properties); <c>workspace_id</c>, <c>model_id</c> and the themes only when known.</summary>
