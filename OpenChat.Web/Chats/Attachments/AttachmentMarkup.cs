@@ -24,13 +24,13 @@ public static class AttachmentMarkup
             builder.Append("<li>");
             if (a.Kind == AttachmentKind.Image)
             {
-                builder.Append("<a class=\"attachment-thumb\" href=\"").Append(url).Append("\" download=\"").Append(name).Append("\" title=\"")
+                builder.Append("<a class=\"attachment-thumb\" hx-boost=\"false\" href=\"").Append(url).Append("\" download=\"").Append(name).Append("\" title=\"")
                     .Append(name).Append(" · ").Append(AttachmentCheck.Size(a.SizeBytes)).Append("\"><img src=\"").Append(url)
                     .Append("\" alt=\"").Append(name).Append("\" loading=\"lazy\" decoding=\"async\"></a>");
             }
             else
             {
-                builder.Append("<a class=\"chip\" href=\"").Append(url).Append("\" download=\"").Append(name).Append("\"><span class=\"chip-kind\">")
+                builder.Append("<a class=\"chip\" hx-boost=\"false\" href=\"").Append(url).Append("\" download=\"").Append(name).Append("\"><span class=\"chip-kind\">")
                     .Append(a.Kind == AttachmentKind.Pdf ? "PDF" : "TXT").Append("</span><span class=\"chip-name\">").Append(name)
                     .Append("</span><span class=\"chip-size\">").Append(AttachmentCheck.Size(a.SizeBytes)).Append("</span></a>");
             }
