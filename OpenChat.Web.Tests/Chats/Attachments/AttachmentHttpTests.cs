@@ -136,6 +136,24 @@ public sealed class AttachmentHttpTests(AttachmentFixture fixture) : IClassFixtu
         Assert.Contains("reads text only", swapped.GetAttribute("title"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_export_lists_each_messages_attachments_by_name_type_and_size()
+    {
+        using var owner = new GuestSession(fixture.Host);
+        using var sent = await owner.PostFilesAsync("/chat", "Keep this", ("blue.png", AttachmentSamples.Png));
+        var chatId = Guid.Parse(sent.Headers.GetValues("HX-Location").Single()["/chat/".Length..]);
+        await ChatPagesTests.WaitUntilIdleAsync(owner, chatId);
+
+        using var export = await owner.GetAsync("/settings/export");
+        using var json = JsonDocument.Parse(await export.Content.ReadAsStringAsync());
+
+        var question = json.RootElement.GetProperty("chats")[0].GetProperty("messages")[0];
+        var file = question.GetProperty("attachments").EnumerateArray().Single();
+        Assert.Equal(("blue.png", "image/png", AttachmentSamples.Png.Length),
+            (file.GetProperty("file_name").GetString(), file.GetProperty("media_type").GetString(), file.GetProperty("size_bytes").GetInt32()));
+        Assert.False(json.RootElement.GetProperty("chats")[0].GetProperty("messages")[1].TryGetProperty("attachments", out _));
+    }
+
     internal static async Task ChooseModelAsync(GuestSession owner, string model, Guid? chatId = null)
     {
         var fields = new Dictionary<string, string> { ["model"] = model };
