@@ -137,6 +137,21 @@ public sealed class AttachmentHttpTests(AttachmentFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Files_over_ten_megabytes_together_are_refused_with_a_sentence_for_the_composer()
+    {
+        // 10.8 MB: inside the send request's 12 MB limit (beyond it Kestrel closes the connection), over the message's 10 MB.
+        using var owner = new GuestSession(fixture.Host);
+        var big = new byte[3_600_000];
+        AttachmentSamples.Png.CopyTo(big, 0);
+
+        using var response = await owner.PostFilesAsync("/chat", "Three big files", ("1.png", big), ("2.png", big), ("3.png", big));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("#composer-error", response.Headers.GetValues("HX-Retarget").Single());
+        Assert.Contains("These files add up to 10.3 MB; a message can carry at most 10 MB.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_export_lists_each_messages_attachments_by_name_type_and_size()
     {
         using var owner = new GuestSession(fixture.Host);
