@@ -310,7 +310,8 @@ public sealed class ChatService(
         var modelId = reply.ModelId ?? openRouter.Value.DefaultModel;
         var run = generation.TryStart(new ReplyRequest(ownerId, chat.Id, user, reply, modelId, key.ApiKey!)
         {
-            ModelInputs = await models.InputsAsync(modelId, CancellationToken.None),
+            // From memory, so a plain send never waits for the catalogue (a send with files already did, in its check).
+            ModelInputs = models.CurrentInputs(modelId),
             KeySource = key.Source,
             RateLimitBucket = key.Source == KeySource.Operator ? $"{keys.DailyLimit(ownerId)}/86400000" : null,
             Telemetry = await analytics.CurrentScopeAsync(),

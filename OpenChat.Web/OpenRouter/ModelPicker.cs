@@ -65,6 +65,10 @@ public sealed class ModelPicker(
         return view.Snapshot?.Find(modelId) is { } model ? ModelInputs.From(model) : ModelInputs.Unknown(modelId);
     }
 
+    /// <summary>What the model reads, from the catalogue in memory now (never waits; unknown when it is not loaded).</summary>
+    public ModelInputs CurrentInputs(string modelId) =>
+        catalogue.Current().Snapshot?.Find(modelId) is { } model ? ModelInputs.From(model) : ModelInputs.Unknown(modelId);
+
     /// <summary>The button for a page; waits only briefly for the catalogue (the name falls back to the id).</summary>
     public async Task<ModelButtonView> ButtonAsync(string? ownerId, Chat? chat, CancellationToken cancellationToken)
     {

@@ -152,6 +152,37 @@ public sealed class AttachmentHttpTests(AttachmentFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Earlier_images_go_upstream_again_but_only_by_name_to_a_model_that_cannot_read_them()
+    {
+        using var owner = new GuestSession(fixture.Host);
+        using var sent = await owner.PostFilesAsync("/chat", "Look at this", ("blue.png", AttachmentSamples.Png));
+        var chatId = Guid.Parse(sent.Headers.GetValues("HX-Location").Single()["/chat/".Length..]);
+        await ChatPagesTests.WaitUntilIdleAsync(owner, chatId);
+
+        using (var again = await owner.PostAsync($"/chat/{chatId:D}", new Dictionary<string, string> { ["text"] = "And now? (vision)" }, currentUrl: $"/chat/{chatId:D}"))
+        {
+            Assert.True(again.IsSuccessStatusCode);
+        }
+
+        var vision = await fixture.OpenRouter.WaitForRequestAsync(r => r.Body.Contains("And now? (vision)", StringComparison.Ordinal), Patience);
+        var first = vision.Json!.Value.GetProperty("messages").EnumerateArray().First(m => m.GetProperty("role").GetString() == "user").GetProperty("content");
+        Assert.Equal("data:image/png;base64," + Convert.ToBase64String(AttachmentSamples.Png), first[1].GetProperty("image_url").GetProperty("url").GetString());
+        await ChatPagesTests.WaitUntilIdleAsync(owner, chatId);
+
+        await ChooseModelAsync(owner, AttachmentFixture.TextOnlyModel, chatId);
+        using (var text = await owner.PostAsync($"/chat/{chatId:D}", new Dictionary<string, string> { ["text"] = "And now? (text only)" }, currentUrl: $"/chat/{chatId:D}"))
+        {
+            Assert.True(text.IsSuccessStatusCode);
+        }
+
+        var textOnly = await fixture.OpenRouter.WaitForRequestAsync(r => r.Body.Contains("And now? (text only)", StringComparison.Ordinal), Patience);
+        Assert.DoesNotContain("image_url", textOnly.Body, StringComparison.Ordinal);
+        var named = textOnly.Json!.Value.GetProperty("messages").EnumerateArray().First(m => m.GetProperty("role").GetString() == "user").GetProperty("content");
+        var namedText = named.ValueKind == JsonValueKind.String ? named.GetString() : named[0].GetProperty("text").GetString();
+        Assert.Equal("Look at this\n\n[Attached file not included: blue.png (image/png)]", namedText);
+    }
+
+    [Fact]
     public async Task The_export_lists_each_messages_attachments_by_name_type_and_size()
     {
         using var owner = new GuestSession(fixture.Host);
