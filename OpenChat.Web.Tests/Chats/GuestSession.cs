@@ -94,6 +94,31 @@ public sealed class GuestSession : IDisposable
         return response;
     }
 
+    /// <summary>Sends a message with files as the composer does (multipart, htmx headers, token in the header).</summary>
+    public async Task<HttpResponseMessage> PostFilesAsync(string path, string text, params (string Name, byte[] Content)[] files)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        request.Headers.Add("RequestVerificationToken", await GetTokenAsync());
+        request.Headers.Add("HX-Request", "true");
+        request.Headers.Add("HX-Current-URL", new Uri(_host.BaseAddress, path).ToString());
+        var form = new MultipartFormDataContent { { new StringContent(text), "text" } };
+        foreach (var (name, content) in files)
+        {
+            var part = new ByteArrayContent(content);
+            part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            form.Add(part, "files", name);
+        }
+
+        request.Content = form;
+        var response = await _client.SendAsync(request);
+        if (response.IsSuccessStatusCode)
+        {
+            _token = null;
+        }
+
+        return response;
+    }
+
     /// <summary>Creates a chat from the dashboard; returns its id.</summary>
     public async Task<Guid> StartChatAsync(string text)
     {

@@ -148,13 +148,30 @@ public sealed partial class TelemetryEventTests
         // With their own key the guest sends again (no daily limit).
         const string thirdText = "Third secret: Zebulon likes figs";
         secretTexts.Add(thirdText);
-        using (var sent = await visitor.PostAsync($"/chat/{chat}", new Dictionary<string, string> { ["text"] = thirdText }, currentUrl: $"/chat/{chat}"))
+        using (var refused = await visitor.PostFilesAsync($"/chat/{chat}", thirdText, ("zebulon.png", Chats.Attachments.AttachmentSamples.Executable)))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        }
+
+        var rejectedFile = await t.WaitForAsync("chat.attachment_event", e => e.Property("result") == "rejected" && e.Property("app") == "openchat-server");
+        Assert.Equal(anonymousId, rejectedFile.DistinctId);
+        Assert.Equal(chat, rejectedFile.Property("chat_id"));
+        Assert.Equal("type", rejectedFile.Property("reason"));
+        Assert.Equal(Chats.Attachments.AttachmentSamples.Executable.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), rejectedFile.Property("file_size_bytes"));
+        Assert.Equal("5242880", rejectedFile.Property("limit_bytes"));
+        using (var sent = await visitor.PostFilesAsync($"/chat/{chat}", thirdText, ("zebulon.png", Chats.Attachments.AttachmentSamples.Png)))
         {
             Assert.True(sent.IsSuccessStatusCode, $"send with own key: {(int)sent.StatusCode}");
         }
 
+        var acceptedFile = await t.WaitForAsync("chat.attachment_event", e => e.Property("result") == "accepted" && e.Property("app") == "openchat-server");
+        Assert.Equal(chat, acceptedFile.Property("chat_id"));
+        Assert.Equal("image/png", acceptedFile.Property("file_mime"));
+        Assert.Equal(Chats.Attachments.AttachmentSamples.Png.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), acceptedFile.Property("file_size_bytes"));
+        Assert.False(acceptedFile.HasProperty("reason"));
         var ownKey = await t.WaitForAsync("chat_message_submitted", e => e.Property("key_source") == "user");
         Assert.Equal("true", ownKey.Property("has_openrouter_key"));
+        Assert.Equal("1", ownKey.Property("attachment_count"));
         await t.WaitForAsync("chat_message_stream", e => e.Property("user_message_id") != stream.Property("user_message_id"));
 
         var doomedId = await t.StartChatAndWaitAsync(visitor, "Doomed secret chat about Zebulon");
@@ -212,6 +229,7 @@ public sealed partial class TelemetryEventTests
             new { @event = "chat.stream_stopped", properties = new { chat_id = chat, elapsed_ms = 1234 } },
             new { @event = "ui.theme_toggled", properties = new { ui_theme = "light" } },
             new { @event = "chat.copy_clicked", properties = new { target = "code" } },
+            new { @event = "chat.attachment_event", properties = new { chat_id = chat, result = "rejected", reason = "too_large", file_mime = "image/png", file_size_bytes = 6291456, limit_bytes = 5242880 } },
         }))
         {
             Assert.Equal(HttpStatusCode.NoContent, ingest.StatusCode);
@@ -229,6 +247,8 @@ public sealed partial class TelemetryEventTests
         Assert.Equal("light", (await t.WaitForAsync("ui.theme_toggled")).Property("ui_theme"));
         Assert.Equal("code", (await t.WaitForAsync("chat.copy_clicked")).Property("target"));
         Assert.Equal("missing", (await t.WaitForAsync("openrouter.key_prompt_shown")).Property("reason"));
+        var browserFile = await t.WaitForAsync("chat.attachment_event", e => e.Property("app") == "openchat-web");
+        Assert.Equal(("rejected", "too_large", "6291456"), (browserFile.Property("result"), browserFile.Property("reason"), browserFile.Property("file_size_bytes")));
 
         // Accounts: sign up from the guest (alias), sign out (a new id), a failed and a good sign-in.
         using (var signUp = await visitor.PostAsync("/account/sign-up", new Dictionary<string, string> { ["name"] = "Zeb", ["email"] = email, ["password"] = Password }))

@@ -14,6 +14,9 @@ namespace OpenChat.Web.Tests.Web;
 [Trait("Category", TestCategories.Integration)]
 public sealed class OwnerIsolationTests(ChatFixture fixture) : IClassFixture<ChatFixture>
 {
+    // The owner's real attachment (set before the cases run; the tests of a class run one at a time).
+    private static Guid s_ownedAttachmentId;
+
     private static readonly (string Template, string Method, Func<Guid, Guid, string> Path, Dictionary<string, string> Form)[] Cases =
     [
         ("chat/{id:guid}", "GET", (c, _) => $"/chat/{c:D}", []),
@@ -26,6 +29,7 @@ public sealed class OwnerIsolationTests(ChatFixture fixture) : IClassFixture<Cha
         ("chat/{id:guid}/messages/{messageId:guid}/{verb:regex(^(stop|retry|regenerate)$)}", "POST", (c, m) => $"/chat/{c:D}/messages/{m:D}/regenerate", []),
         ("chat/{id:guid}/messages/{messageId:guid}/{verb:regex(^(stop|retry|regenerate)$)}", "POST", (c, m) => $"/chat/{c:D}/messages/{m:D}/stop", []),
         ("chat/{id:guid}/delete", "POST", (c, _) => $"/chat/{c:D}/delete", []),
+        ("chat/{id:guid}/attachments/{attachmentId:guid}", "GET", (c, _) => $"/chat/{c:D}/attachments/{s_ownedAttachmentId:D}", []),
     ];
 
     [Fact]
@@ -45,8 +49,16 @@ public sealed class OwnerIsolationTests(ChatFixture fixture) : IClassFixture<Cha
     {
         using var owner = new GuestSession(fixture.Host);
         using var stranger = new GuestSession(fixture.Host);
-        var chatId = await owner.StartChatAsync("Private plans");
+        using var started = await owner.PostFilesAsync("/chat", "Private plans", ("plan.png", Chats.Attachments.AttachmentSamples.Png));
+        var chatId = Guid.Parse(started.Headers.GetValues("HX-Location").Single()["/chat/".Length..]);
         var replyId = await ChatPagesTests.WaitUntilIdleAsync(owner, chatId);
+        var attachmentUrl = (await owner.GetDocumentAsync($"/chat/{chatId:D}")).QuerySelector("#thread .attachments img")!.GetAttribute("src")!;
+        s_ownedAttachmentId = Guid.Parse(attachmentUrl[(attachmentUrl.LastIndexOf('/') + 1)..]);
+        using (var own = await owner.GetAsync(attachmentUrl))
+        {
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        }
+
         await stranger.StartChatAsync("Stranger's own chat");
         var before = await Snapshot(owner, chatId);
 

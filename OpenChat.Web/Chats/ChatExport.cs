@@ -1,9 +1,13 @@
 using System.Text.Json;
+using OpenChat.Web.Chats.Attachments;
 
 namespace OpenChat.Web.Chats;
 
-/// <summary>Writes all of an owner's chats and messages as one JSON document, a page at a time.</summary>
-public sealed class ChatExport(IChatRepository chats)
+/// <summary>
+/// Writes all of an owner's chats and messages as one JSON document, a page at a time. Attachments are listed by
+/// name, type and size (their bytes stay downloadable from the thread, not in the export).
+/// </summary>
+public sealed class ChatExport(IChatRepository chats, IAttachmentStore attachments)
 {
     public const int FormatVersion = 1;
 
@@ -60,6 +64,8 @@ public sealed class ChatExport(IChatRepository chats)
             before = new MessageCursor(page[0].CreatedAt, page[0].Id);
         }
 
+        var files = (await attachments.ListAsync(ownerId, chat.Id, messages.Where(m => m.Role == MessageRole.User).Select(m => m.Id).ToHashSet(), cancellationToken))
+            .ToLookup(a => a.MessageId);
         foreach (var message in messages)
         {
             json.WriteStartObject();
@@ -69,6 +75,22 @@ public sealed class ChatExport(IChatRepository chats)
             json.WriteString("content", message.Content);
             json.WriteString("model", message.ModelId);
             json.WriteString("created_at", message.CreatedAt);
+            if (files.Contains(message.Id))
+            {
+                json.WriteStartArray("attachments");
+                foreach (var file in files[message.Id])
+                {
+                    json.WriteStartObject();
+                    json.WriteString("id", file.Id);
+                    json.WriteString("file_name", file.FileName);
+                    json.WriteString("media_type", file.MediaType);
+                    json.WriteNumber("size_bytes", file.SizeBytes);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
             if (message.Usage is { } usage)
             {
                 json.WriteStartObject("usage");

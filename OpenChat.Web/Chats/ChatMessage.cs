@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using OpenChat.Web.Chats.Attachments;
+
 namespace OpenChat.Web.Chats;
 
 /// <summary>One turn of a chat: the person's message or a model's reply.</summary>
@@ -11,4 +14,9 @@ public sealed record ChatMessage(
     MessageUsage? Usage,
     string? ErrorKind,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Files sent with a person's message; kept by the <see cref="IAttachmentStore"/>, not with the message.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ChatAttachment> Attachments { get; init; } = [];
+}

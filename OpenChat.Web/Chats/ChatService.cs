@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpenChat.Web.Chats.Attachments;
 using OpenChat.Web.Generation;
 using OpenChat.Web.Instances;
 using OpenChat.Web.OpenRouter;
@@ -18,7 +19,8 @@ public sealed class ChatService(
     TimeProvider clock,
     IOptions<OpenRouterOptions> openRouter,
     IOptions<Web.RateLimiting.RateLimitOptions> rateLimits,
-    ModelPicker models)
+    ModelPicker models,
+    IAttachmentStore attachments)
 {
     private int MaxRunningReplies => rateLimits.Value.RunningReplies.PermitLimit;
 
@@ -41,12 +43,12 @@ public sealed class ChatService(
     {
         var page = await chats.ListMessagesAsync(ownerId, chatId, before, ChatLimits.PageSize + 1, cancellationToken);
         var hasOlder = page.Count > ChatLimits.PageSize;
-        var messages = hasOlder ? page.Skip(1).ToList() : page;
+        var messages = await WithAttachmentsAsync(ownerId, chatId, hasOlder ? page.Skip(1).ToList() : page, cancellationToken);
         return new ThreadPage(messages, hasOlder, before is null ? generation.FindRun(ownerId, chatId) : null);
     }
 
     /// <summary>Creates a chat titled after its first message and sends that message.</summary>
-    public async Task<ChatResult<SentMessage>> StartChatAsync(string ownerId, string? text, CancellationToken cancellationToken)
+    public async Task<ChatResult<SentMessage>> StartChatAsync(string ownerId, string? text, IReadOnlyList<UploadedFile> files, CancellationToken cancellationToken)
     {
         var refusal = Validate(text);
         if (refusal is not null)
@@ -59,13 +61,19 @@ public sealed class ChatService(
             return busy;
         }
 
+        var model = await models.DefaultModelAsync(ownerId, cancellationToken);
+        var (checkedFiles, fileRefusal) = await CheckFilesAsync(null, model, files, cancellationToken);
+        if (fileRefusal is not null)
+        {
+            return fileRefusal;
+        }
+
         var key = await keys.ResolveAsync(ownerId, cancellationToken);
         if (key.Refusal is not null)
         {
             return await RefuseAsync(ownerId, key.Refusal, null);
         }
 
-        var model = await models.DefaultModelAsync(ownerId, cancellationToken);
         var now = clock.StorageNow();
         var chat = new Chat(Guid.CreateVersion7(now), ownerId, ChatTitle.FromFirstMessage(text!), false, model, now, now, now);
         await chats.CreateChatAsync(chat, cancellationToken);
@@ -75,10 +83,10 @@ public sealed class ChatService(
             p["source"] = "composer";
             p["title_length"] = chat.Title.Length;
         });
-        return await SendValidatedAsync(ownerId, chat, text!.Trim(), key, cancellationToken);
+        return await SendValidatedAsync(ownerId, chat, text!.Trim(), checkedFiles, key, cancellationToken);
     }
 
-    public async Task<ChatResult<SentMessage>> SendAsync(string ownerId, Guid chatId, string? text, CancellationToken cancellationToken)
+    public async Task<ChatResult<SentMessage>> SendAsync(string ownerId, Guid chatId, string? text, IReadOnlyList<UploadedFile> files, CancellationToken cancellationToken)
     {
         var refusal = Validate(text);
         if (refusal is not null)
@@ -102,13 +110,19 @@ public sealed class ChatService(
             return busy;
         }
 
+        var (checkedFiles, fileRefusal) = await CheckFilesAsync(chat.Id, chat.ModelId ?? openRouter.Value.DefaultModel, files, cancellationToken);
+        if (fileRefusal is not null)
+        {
+            return fileRefusal;
+        }
+
         var key = await keys.ResolveAsync(ownerId, cancellationToken);
         if (key.Refusal is not null)
         {
             return await RefuseAsync(ownerId, key.Refusal, null);
         }
 
-        return await SendValidatedAsync(ownerId, chat, text!.Trim(), key, cancellationToken);
+        return await SendValidatedAsync(ownerId, chat, text!.Trim(), checkedFiles, key, cancellationToken);
     }
 
     /// <summary>Writes the latest reply again: Regenerate on a finished one, Retry on one that failed or was interrupted.</summary>
@@ -152,7 +166,8 @@ public sealed class ChatService(
             UpdatedAt = clock.StorageNow(),
         };
         await chats.UpdateMessageAsync(ownerId, chatId, new MessageUpdate(reply.Id, string.Empty, MessageStatus.Streaming, null, null, reply.UpdatedAt), cancellationToken);
-        return await StartAsync(ownerId, chat, latest[0], reply, key);
+        var question = (await WithAttachmentsAsync(ownerId, chatId, [latest[0]], cancellationToken))[0];
+        return await StartAsync(ownerId, chat, question, reply, key);
     }
 
     public bool Stop(string ownerId, Guid chatId, Guid replyId)
@@ -289,16 +304,37 @@ public sealed class ChatService(
         return text.Trim().Replace("\r\n", "\n", StringComparison.Ordinal).Length > ChatLimits.MaxMessageCharacters ? ChatError.MessageTooLong : null;
     }
 
-    private async Task<ChatResult<SentMessage>> SendValidatedAsync(string ownerId, Chat chat, string text, KeyDecision key, CancellationToken cancellationToken)
+    private async Task<ChatResult<SentMessage>> SendValidatedAsync(
+        string ownerId, Chat chat, string text, IReadOnlyList<CheckedFile> files, KeyDecision key, CancellationToken cancellationToken)
     {
         var now = clock.StorageNow();
-        var user = new ChatMessage(Guid.CreateVersion7(now), chat.Id, MessageRole.User, text, MessageStatus.Complete, null, null, null, now, now);
+        var userId = Guid.CreateVersion7(now);
+        var stored = files.Select(f => new StoredAttachment(
+            new ChatAttachment(Guid.CreateVersion7(now), chat.Id, userId, f.FileName, f.MediaType, f.Kind, f.Content.LongLength, now), f.Content)).ToList();
+        var user = new ChatMessage(userId, chat.Id, MessageRole.User, text, MessageStatus.Complete, null, null, null, now, now)
+        {
+            Attachments = stored.Select(a => a.Attachment).ToList(),
+        };
         var replyAt = now.AddTicks(10); // one microsecond later: the reply always sorts after its question
         var model = chat.ModelId ?? openRouter.Value.DefaultModel;
         var reply = new ChatMessage(Guid.CreateVersion7(replyAt), chat.Id, MessageRole.Assistant, string.Empty, MessageStatus.Streaming, model, null, null, replyAt, replyAt);
-        if (!await chats.AddMessageAsync(ownerId, user, cancellationToken) || !await chats.AddMessageAsync(ownerId, reply, cancellationToken))
+        if (!await chats.AddMessageAsync(ownerId, user, cancellationToken)
+            || !await attachments.AddAsync(ownerId, stored, cancellationToken)
+            || !await chats.AddMessageAsync(ownerId, reply, cancellationToken))
         {
             return ChatError.NotFound;
+        }
+
+        foreach (var file in stored)
+        {
+            await analytics.CaptureAsync("chat.attachment_event", p =>
+            {
+                p["chat_id"] = chat.Id.ToString("D");
+                p["result"] = "accepted";
+                p["file_mime"] = file.Attachment.MediaType;
+                p["file_size_bytes"] = file.Attachment.SizeBytes;
+                p["limit_bytes"] = AttachmentLimits.MaxFileBytes;
+            });
         }
 
         var result = await StartAsync(ownerId, chat, user, reply, key);
@@ -309,7 +345,7 @@ public sealed class ChatService(
                 p["chat_id"] = chat.Id.ToString("D");
                 p["model_id"] = reply.ModelId;
                 p["characters"] = text.Length;
-                p["attachment_count"] = 0;
+                p["attachment_count"] = files.Count;
                 p["has_api_key"] = key.Source == KeySource.User;
                 p["key_source"] = key.Source.ToWireName();
             });
@@ -321,8 +357,11 @@ public sealed class ChatService(
 
     private async Task<ChatResult<SentMessage>> StartAsync(string ownerId, Chat chat, ChatMessage user, ChatMessage reply, KeyDecision key)
     {
-        var run = generation.TryStart(new ReplyRequest(ownerId, chat.Id, user, reply, reply.ModelId ?? openRouter.Value.DefaultModel, key.ApiKey!)
+        var modelId = reply.ModelId ?? openRouter.Value.DefaultModel;
+        var run = generation.TryStart(new ReplyRequest(ownerId, chat.Id, user, reply, modelId, key.ApiKey!)
         {
+            // From memory, so a plain send never waits for the catalogue (a send with files already did, in its check).
+            ModelInputs = models.CurrentInputs(modelId),
             KeySource = key.Source,
             RateLimitBucket = key.Source == KeySource.Operator ? $"{keys.DailyLimit(ownerId)}/86400000" : null,
             Telemetry = await analytics.CurrentScopeAsync(),
@@ -338,5 +377,46 @@ public sealed class ChatService(
         return generation.FindRun(ownerId, chat.Id) is null && await RefuseIfTooManyRunningAsync(ownerId, chat.Id) is { } busy
             ? busy
             : ChatError.ReplyRunning;
+    }
+
+    /// <summary>Checks a send's files against the limits and the model; a refusal is also a <c>chat.attachment_event</c>.</summary>
+    private async Task<(IReadOnlyList<CheckedFile> Files, ChatError? Refusal)> CheckFilesAsync(
+        Guid? chatId, string modelId, IReadOnlyList<UploadedFile> files, CancellationToken cancellationToken)
+    {
+        if (files.Count == 0)
+        {
+            return ([], null);
+        }
+
+        var (checkedFiles, refusal) = AttachmentCheck.Check(files, await models.InputsAsync(modelId, cancellationToken));
+        if (refusal is null)
+        {
+            return (checkedFiles, null);
+        }
+
+        await analytics.CaptureAsync("chat.attachment_event", p =>
+        {
+            p["chat_id"] = chatId?.ToString("D");
+            p["result"] = "rejected";
+            p["reason"] = refusal.Reason;
+            p["file_mime"] = refusal.FileMime;
+            p["file_size_bytes"] = refusal.FileSizeBytes;
+            p["limit_bytes"] = refusal.LimitBytes;
+        });
+        return ([], refusal.Error);
+    }
+
+    /// <summary>The messages with their attachments' metadata (people's messages only carry files).</summary>
+    private async Task<IReadOnlyList<ChatMessage>> WithAttachmentsAsync(string ownerId, Guid chatId, IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
+    {
+        var ids = messages.Where(m => m.Role == MessageRole.User).Select(m => m.Id).ToHashSet();
+        var found = await attachments.ListAsync(ownerId, chatId, ids, cancellationToken);
+        if (found.Count == 0)
+        {
+            return messages;
+        }
+
+        var byMessage = found.ToLookup(a => a.MessageId);
+        return messages.Select(m => byMessage.Contains(m.Id) ? m with { Attachments = byMessage[m.Id].ToList() } : m).ToList();
     }
 }

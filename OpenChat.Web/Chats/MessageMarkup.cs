@@ -38,7 +38,9 @@ public static class MessageMarkup
         if (message.Role == MessageRole.User)
         {
             builder.Append("<h2 class=\"visually-hidden\">You said</h2><div class=\"message-body\"><p class=\"msg-text\">")
-                .Append(Html.Encode(message.Content)).Append("</p></div>");
+                .Append(Html.Encode(message.Content)).Append("</p>");
+            Attachments.AttachmentMarkup.AppendList(builder, message.Attachments);
+            builder.Append("</div>");
         }
         else
         {

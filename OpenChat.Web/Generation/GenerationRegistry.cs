@@ -18,6 +18,7 @@ public sealed class GenerationRegistry
     private readonly Dictionary<string, int> _runningByOwner = new(StringComparer.Ordinal);
     private readonly Lock _ownerGate = new();
     private readonly IChatRepository _chats;
+    private readonly Chats.Attachments.IAttachmentStore _attachments;
     private readonly OpenRouterChatStreamer _upstream;
     private readonly MarkdownRenderer _markdown;
     private readonly LiveHub _hub;
@@ -28,6 +29,7 @@ public sealed class GenerationRegistry
 
     public GenerationRegistry(
         IChatRepository chats,
+        Chats.Attachments.IAttachmentStore attachments,
         OpenRouterChatStreamer upstream,
         MarkdownRenderer markdown,
         LiveHub hub,
@@ -37,6 +39,7 @@ public sealed class GenerationRegistry
         ILogger<GenerationRegistry> logger)
     {
         _chats = chats;
+        _attachments = attachments;
         _upstream = upstream;
         _markdown = markdown;
         _hub = hub;
@@ -234,15 +237,48 @@ public sealed class GenerationRegistry
     {
         var before = new MessageCursor(request.Reply.CreatedAt, request.Reply.Id);
         var history = await _chats.ListMessagesAsync(request.OwnerId, request.ChatId, before, _options.HistoryMessages, cancellationToken);
+        var userIds = history.Where(m => m.Role == MessageRole.User).Select(m => m.Id).ToHashSet();
+        var files = userIds.Count == 0 ? [] : await _attachments.ListAsync(request.OwnerId, request.ChatId, userIds, cancellationToken);
+        var byMessage = files.ToLookup(a => a.MessageId);
         var turns = new List<ConversationTurn>(history.Count);
-        foreach (var message in history)
+        var budget = Chats.Attachments.AttachmentLimits.MaxUpstreamBytes;
+
+        // Newest first, so the question being answered always carries its files and older ones share what is left.
+        for (var i = history.Count - 1; i >= 0; i--)
         {
-            if (message.Id != request.Reply.Id && message.Content.Length > 0)
+            var message = history[i];
+            if (message.Id == request.Reply.Id || message.Content.Length == 0)
             {
-                turns.Add(new ConversationTurn(message.Role, message.Content));
+                continue;
             }
+
+            var sent = new List<Chats.Attachments.StoredAttachment>();
+            var omitted = new List<Chats.Attachments.ChatAttachment>();
+            foreach (var file in byMessage[message.Id])
+            {
+                var readable = file.Kind switch
+                {
+                    Chats.Attachments.AttachmentKind.Image => request.ModelInputs.Images,
+                    Chats.Attachments.AttachmentKind.Pdf => request.ModelInputs.Files,
+                    _ => true,
+                };
+                var stored = readable && file.SizeBytes <= budget
+                    ? await _attachments.FindAsync(request.OwnerId, request.ChatId, file.Id, cancellationToken)
+                    : null;
+                if (stored is null)
+                {
+                    omitted.Add(file);
+                    continue;
+                }
+
+                budget -= file.SizeBytes;
+                sent.Add(stored);
+            }
+
+            turns.Add(new ConversationTurn(message.Role, message.Content) { Attachments = sent, Omitted = omitted });
         }
 
+        turns.Reverse();
         return turns;
     }
 

@@ -13,6 +13,9 @@ public sealed record ReplyRequest(
     string Model,
     string ApiKey)
 {
+    /// <summary>What the model reads besides text: attachments it cannot read go upstream by name only.</summary>
+    public ModelInputs ModelInputs { get; init; }
+
     public KeySource KeySource { get; init; } = KeySource.Operator;
 
     /// <summary>The daily limit that applied (operator key), as <c>limit/window_ms</c>; null for the owner's own key.</summary>

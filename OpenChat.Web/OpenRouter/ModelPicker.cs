@@ -9,7 +9,8 @@ namespace OpenChat.Web.OpenRouter;
 public sealed record ModelGroup(string Provider, string Label, IReadOnlyList<ModelInfo> Models);
 
 /// <summary>The picker button: the model a send would use, for the dashboard (owner's default) or a chat (its own).</summary>
-public sealed record ModelButtonView(string ModelId, string Name, string? ProviderName, Guid? ChatId);
+/// <param name="Inputs">What the model reads besides text (the attach button says it); null when the catalogue does not know it.</param>
+public sealed record ModelButtonView(string ModelId, string Name, string? ProviderName, Guid? ChatId, ModelInputs? Inputs = null);
 
 /// <summary>The searchable list: groups that match the query, which model is current, and any notice about the list's age.</summary>
 public sealed record ModelPickerView(
@@ -56,6 +57,17 @@ public sealed class ModelPicker(
         var chosen = ownerId is null ? null : (await preferences.FindAsync(ownerId, cancellationToken))?.ModelId;
         return string.IsNullOrWhiteSpace(chosen) ? openRouter.Value.DefaultModel : chosen;
     }
+
+    /// <summary>What the model reads besides text; waits for the catalogue when it has to be fetched.</summary>
+    public async Task<ModelInputs> InputsAsync(string modelId, CancellationToken cancellationToken)
+    {
+        var view = await catalogue.GetAsync(cancellationToken);
+        return view.Snapshot?.Find(modelId) is { } model ? ModelInputs.From(model) : ModelInputs.Unknown(modelId);
+    }
+
+    /// <summary>What the model reads, from the catalogue in memory now (never waits; unknown when it is not loaded).</summary>
+    public ModelInputs CurrentInputs(string modelId) =>
+        catalogue.Current().Snapshot?.Find(modelId) is { } model ? ModelInputs.From(model) : ModelInputs.Unknown(modelId);
 
     /// <summary>The button for a page; waits only briefly for the catalogue (the name falls back to the id).</summary>
     public async Task<ModelButtonView> ButtonAsync(string? ownerId, Chat? chat, CancellationToken cancellationToken)
@@ -114,12 +126,12 @@ public sealed class ModelPicker(
             p["setting"] = "model_id";
             p["value"] = model.Id;
         });
-        return new ModelButtonView(model.Id, model.ShortName, model.ProviderName, chatId);
+        return new ModelButtonView(model.Id, model.ShortName, model.ProviderName, chatId, ModelInputs.From(model));
     }
 
     public static ModelButtonView Button(string modelId, CatalogueView view, Guid? chatId) =>
         view.Snapshot?.Find(modelId) is { } model
-            ? new ModelButtonView(model.Id, model.ShortName, model.ProviderName, chatId)
+            ? new ModelButtonView(model.Id, model.ShortName, model.ProviderName, chatId, ModelInputs.From(model))
             : new ModelButtonView(modelId, modelId, null, chatId);
 
     /// <summary>Providers in alphabetical order of their label, models by name within each.</summary>

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OpenAI;
 using OpenAI.Chat;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Chats.Attachments;
 
 namespace OpenChat.Web.OpenRouter;
 
@@ -40,7 +41,7 @@ public sealed class OpenRouterChatStreamer
         foreach (var turn in conversation)
         {
             messages.Add(turn.Role == MessageRole.User
-                ? new UserChatMessage(turn.Content)
+                ? UserMessage(turn)
                 : new AssistantChatMessage(turn.Content));
         }
 
@@ -95,6 +96,62 @@ public sealed class OpenRouterChatStreamer
                 yield return new UpstreamChunk(null, new MessageUsage(usage.InputTokenCount, usage.OutputTokenCount, cost));
             }
         }
+    }
+
+    /// <summary>
+    /// A person's message as OpenRouter expects it: the text with text files inlined as fenced blocks, then images as
+    /// <c>image_url</c> parts with data URLs and PDFs as <c>file</c> parts (<c>file_data</c> data URL, <c>filename</c>).
+    /// </summary>
+    public static UserChatMessage UserMessage(ConversationTurn turn)
+    {
+        if (turn.Attachments.Count == 0 && turn.Omitted.Count == 0)
+        {
+            return new UserChatMessage(turn.Content);
+        }
+
+        var text = new System.Text.StringBuilder(turn.Content);
+        foreach (var (file, content) in turn.Attachments.Where(a => a.Attachment.Kind == AttachmentKind.Text))
+        {
+            var body = System.Text.Encoding.UTF8.GetString(content).TrimStart('\uFEFF');
+            var fence = new string('`', Math.Max(3, LongestBacktickRun(body) + 1));
+            text.Append("\n\n").Append("File: ").Append(file.FileName).Append('\n')
+                .Append(fence).Append('\n').Append(body.TrimEnd('\n', '\r')).Append('\n').Append(fence);
+        }
+
+        foreach (var file in turn.Omitted)
+        {
+            text.Append("\n\n[Attached file not included: ").Append(file.FileName).Append(" (").Append(file.MediaType).Append(")]");
+        }
+
+        var parts = new List<ChatMessageContentPart> { ChatMessageContentPart.CreateTextPart(text.ToString()) };
+        foreach (var (file, content) in turn.Attachments)
+        {
+            switch (file.Kind)
+            {
+                case AttachmentKind.Image:
+                    parts.Add(ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(content), file.MediaType));
+                    break;
+                case AttachmentKind.Pdf:
+#pragma warning disable OPENAI001 // file parts are marked experimental in the SDK; the wire shape is the one OpenRouter documents
+                    parts.Add(ChatMessageContentPart.CreateFilePart(BinaryData.FromBytes(content), file.MediaType, file.FileName));
+#pragma warning restore OPENAI001
+                    break;
+            }
+        }
+
+        return new UserChatMessage(parts);
+    }
+
+    private static int LongestBacktickRun(string text)
+    {
+        int longest = 0, run = 0;
+        foreach (var c in text)
+        {
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
     }
 
     private ChatClient CreateClient(string apiKey, string model)

@@ -55,6 +55,7 @@ public static class StorageServiceCollectionExtensions
         AddBackendChoice<IPreferenceRepository, PostgresPreferenceRepository, FallbackPreferenceRepository, FilePreferenceRepository>(services);
         AddBackendChoice<IKeyVaultRepository, PostgresKeyVaultRepository, FallbackKeyVaultRepository, FileKeyVaultRepository>(services);
         AddBackendChoice<IReplyLedger, PostgresReplyLedger, FallbackReplyLedger, FileReplyLedger>(services);
+        AddBackendChoice<Chats.Attachments.IAttachmentStore, PostgresAttachmentStore, FallbackAttachmentStore, FileAttachmentStore>(services);
 
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<PostgresRecovery>();

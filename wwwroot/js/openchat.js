@@ -40,6 +40,8 @@
     var form = e.detail.elt;
     if (form && form.matches && form.matches("form[data-composer]") && e.detail.successful) {
       form.reset();
+      chosen = [];
+      showFiles();
       stick = true;
     }
   });
@@ -226,6 +228,64 @@
     var elt = e.detail.elt;
     if (elt.querySelector && (elt.matches("[data-stop]") || elt.querySelector("[data-stop]"))) streamSince = Date.now();
     if (elt.matches && elt.matches("dialog#key-dialog")) track("openrouter.key_prompt_shown", { reason: elt.dataset.reason || "missing" });
+  });
+
+  // Attachments: chips of the chosen files, checked against the server's limits first; drop and paste add files.
+  // A new choice in the picker is added to the earlier one (the input is given back the whole list).
+  var chosen = [];
+  function sniff(f) {
+    return f.slice(0, 512).arrayBuffer().then(function (b) {
+      var a = new Uint8Array(b), h = String.fromCharCode.apply(null, a.slice(0, 12));
+      if (/^(\x89PNG|\xFF\xD8\xFF|GIF8|RIFF[^]{4}WEBP)/.test(h)) return "image";
+      if (/^%PDF-/.test(h)) return "pdf";
+      return a.length && a.indexOf(0) < 0 ? "text" : ""; // the server also checks it is UTF-8
+    });
+  }
+  function addFiles(list) {
+    var files = [].slice.call(list), d = (doc.querySelector("input[data-attach]") || {}).dataset, accepts = doc.getElementById("attach-button"), errors = [];
+    if (d && files.length) Promise.all(files.map(sniff)).then(function (kinds) {
+      files.forEach(function (f, i) {
+        var total = chosen.reduce(function (t, c) { return t + c.size; }, f.size);
+        var why = chosen.length >= d.maxFiles ? "count" : f.size > d.maxBytes || total > d.maxTotal ? "too_large" : accepts.dataset.accepts.indexOf(kinds[i] || "-") < 0 ? "type" : "";
+        track("chat.attachment_event", { chat_id: chatId(), result: why ? "rejected" : "accepted", reason: why || undefined, file_mime: f.type || undefined, file_size_bytes: f.size, limit_bytes: +d.maxBytes });
+        if (why) errors.push(f.name + ": " + (why === "type" && kinds[i] ? accepts.title : d[why]));
+        else chosen.push(f);
+      });
+      showFiles(errors.join(" "));
+    });
+  }
+  function showFiles(error) {
+    var input = doc.querySelector("input[data-attach]"), list = doc.getElementById("composer-files-list"), dt = new DataTransfer();
+    if (!input) return;
+    list.textContent = "";
+    chosen.forEach(function (f, i) {
+      dt.items.add(f);
+      var li = doc.createElement("li");
+      li.innerHTML = '<button type="button" class="chip-remove" data-remove-file=' + i + ">×</button>";
+      li.firstChild.ariaLabel = "Remove " + f.name;
+      li.prepend(f.name + " · " + Math.ceil(f.size / 1024) + " KB");
+      list.append(li);
+    });
+    list.hidden = !chosen.length;
+    input.files = dt.files;
+    if (error != null) doc.getElementById("composer-error").innerHTML = error && '<p class="form-error" role="alert"></p>';
+    if (error) doc.querySelector("#composer-error p").textContent = error;
+  }
+  doc.addEventListener("change", function (e) {
+    var files = e.target.matches("input[data-attach]") && [].slice.call(e.target.files);
+    if (files) { showFiles(); addFiles(files); }
+  });
+  doc.addEventListener("click", function (e) {
+    var x = e.target.closest && e.target.closest("[data-remove-file]");
+    if (x) { chosen.splice(x.dataset.removeFile, 1); showFiles(""); }
+  });
+  ["dragover", "drop", "paste"].forEach(function (type) {
+    doc.addEventListener(type, function (e) {
+      var files = (e.dataTransfer || e.clipboardData).files;
+      if (!e.target.closest || !e.target.closest("form[data-composer]") || (type === "paste" && !files.length)) return;
+      e.preventDefault();
+      if (type !== "dragover") addFiles(files);
+    });
   });
 
   doc.addEventListener("htmx:load", function (e) {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Chats.Attachments;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Web;
 using OpenChat.Web.Web.RateLimiting;
@@ -20,10 +21,11 @@ public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys, ModelPi
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(null, null, cancellationToken);
 
-    public async Task<IActionResult> OnPostAsync(string? text, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(string? text, List<IFormFile>? files, CancellationToken cancellationToken)
     {
+        var uploaded = await FormFiles.ReadAsync(files, cancellationToken);
         var ownerId = await HttpContext.EnsureOwnerIdAsync();
-        var result = await chats.StartChatAsync(ownerId, text, cancellationToken);
+        var result = await chats.StartChatAsync(ownerId, text, uploaded, cancellationToken);
         if (result.Error is { } error)
         {
             if (Request.IsHtmx())

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using OpenChat.Web.Accounts;
 using ChatRecord = OpenChat.Web.Chats.Chat;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Chats.Attachments;
 using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Web;
@@ -35,12 +36,13 @@ public sealed class ThreadModel(ChatService chats, ReplyKeyResolver keys, Markdo
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await LoadAsync(null, null, cancellationToken) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostAsync(string? text, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(string? text, List<IFormFile>? files, CancellationToken cancellationToken)
     {
+        var uploaded = await FormFiles.ReadAsync(files, cancellationToken);
         var ownerId = HttpContext.FindOwnerId();
         var result = ownerId is null
             ? new ChatResult<SentMessage>(null, ChatError.NotFound)
-            : await chats.SendAsync(ownerId, Id, text, cancellationToken);
+            : await chats.SendAsync(ownerId, Id, text, uploaded, cancellationToken);
         if (result.Error is { } error)
         {
             if (Request.IsHtmx())

@@ -55,6 +55,7 @@ public sealed class SpoolReconciler(NpgsqlDataSource dataSource, Spool spool, Re
                             }
                         }
 
+                        await ReplayAttachmentsAsync(connection, transaction, chatFolder, chat.Id, cancellationToken);
                         await transaction.CommitAsync(cancellationToken);
                         recent.Forget(chat.Id);
                     }
@@ -151,6 +152,49 @@ public sealed class SpoolReconciler(NpgsqlDataSource dataSource, Spool spool, Re
             transaction,
             cancellationToken: cancellationToken));
         return rows == 1;
+    }
+
+    /// <summary>Files sent during the outage; an attachment never changes, so one already in Postgres is kept.</summary>
+    private static async Task ReplayAttachmentsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string chatFolder, Guid chatId, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(chatFolder, FileAttachmentStore.Folder);
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+        {
+            if (!Guid.TryParseExact(Path.GetFileNameWithoutExtension(file), "N", out var id) ||
+                await FileStore.ReadAsync<Chats.Attachments.ChatAttachment>(file, cancellationToken) is not { } a ||
+                a.ChatId != chatId || a.Id != id)
+            {
+                continue;
+            }
+
+            var content = await File.ReadAllBytesAsync(Path.Combine(folder, $"{id:N}.bin"), cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                insert into attachments (id, chat_id, message_id, file_name, media_type, kind, size_bytes, content, created_at)
+                select @Id, @ChatId, @MessageId, @FileName, @MediaType, @Kind, @Size, @Content, @CreatedAt
+                where exists (select 1 from messages m where m.id = @MessageId and m.chat_id = @ChatId)
+                on conflict (id) do nothing
+                """,
+                new
+                {
+                    a.Id,
+                    a.ChatId,
+                    a.MessageId,
+                    a.FileName,
+                    a.MediaType,
+                    Kind = a.Kind.ToString().ToLowerInvariant(),
+                    Size = (int)a.SizeBytes,
+                    Content = content,
+                    CreatedAt = a.CreatedAt.UtcDateTime,
+                },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
     }
 
     private static async Task ReplayOwnerDataAsync(NpgsqlConnection connection, string ownerId, string ownerFolder, CancellationToken cancellationToken)

@@ -1,0 +1,34 @@
+using OpenChat.Web.Chats.Attachments;
+using OpenChat.Web.Storage.Files;
+using OpenChat.Web.Storage.Postgres;
+
+namespace OpenChat.Web.Storage.Fallback;
+
+/// <summary>
+/// Attachments in Postgres, and in the spool while Postgres is down (replayed with their chat). During an
+/// outage only files sent during the outage can be read: older ones are in Postgres and come back with it.
+/// </summary>
+public sealed class FallbackAttachmentStore(PostgresAttachmentStore postgres, Spool spool, PostgresBreaker breaker, FallbackTelemetry telemetry) : IAttachmentStore
+{
+    private readonly FileAttachmentStore _spooled = new(spool.Store);
+
+    public Task<bool> AddAsync(string ownerId, IReadOnlyList<StoredAttachment> attachments, CancellationToken cancellationToken) => breaker.RunAsync(
+        () => postgres.AddAsync(ownerId, attachments, cancellationToken),
+        async () =>
+        {
+            var added = await _spooled.AddAsync(ownerId, attachments, cancellationToken);
+            await telemetry.UsedAsync("attach", attachments.Count > 0 ? attachments[0].Attachment.ChatId : null);
+            return added;
+        },
+        cancellationToken);
+
+    public Task<IReadOnlyList<ChatAttachment>> ListAsync(string ownerId, Guid chatId, IReadOnlyCollection<Guid> messageIds, CancellationToken cancellationToken) => breaker.RunAsync(
+        () => postgres.ListAsync(ownerId, chatId, messageIds, cancellationToken),
+        () => _spooled.ListAsync(ownerId, chatId, messageIds, cancellationToken),
+        cancellationToken);
+
+    public Task<StoredAttachment?> FindAsync(string ownerId, Guid chatId, Guid attachmentId, CancellationToken cancellationToken) => breaker.RunAsync(
+        () => postgres.FindAsync(ownerId, chatId, attachmentId, cancellationToken),
+        () => _spooled.FindAsync(ownerId, chatId, attachmentId, cancellationToken),
+        cancellationToken);
+}
