@@ -100,7 +100,7 @@ public sealed class GuestSession : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, path);
         request.Headers.Add("RequestVerificationToken", await GetTokenAsync());
         request.Headers.Add("HX-Request", "true");
-        request.Headers.Add("HX-Current-URL", new Uri(_host.BaseAddress, path).ToString());
+        request.Headers.Add("HX-Current-URL", new Uri(_baseAddress, path).ToString());
         var form = new MultipartFormDataContent { { new StringContent(text), "text" } };
         foreach (var (name, content) in files)
         {

@@ -55,7 +55,4 @@ public sealed class ErrorModel : PageModel
             rejection.Apply(HttpContext);
         }
     }
-
-    /// <summary>A refused form post is re-executed here as a POST.</summary>
-    public void OnPost(int? code) => OnGet(code);
 }
