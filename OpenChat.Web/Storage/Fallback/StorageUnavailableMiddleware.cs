@@ -18,8 +18,16 @@ public sealed class StorageUnavailableMiddleware(RequestDelegate next)
             context.Response.Headers.RetryAfter = "30";
             context.Response.ContentType = "text/html; charset=utf-8";
             var message = Chats.Html.Encode(e.Message);
-            await context.Response.WriteAsync(context.Request.IsHtmx()
-                ? $"<p class=\"form-error\" role=\"alert\">{message}</p>"
+            var fragment = context.Request.WantsFragment();
+            if (fragment)
+            {
+                // As the app's other refusals: a toast (FragmentResults.Refusal).
+                context.Response.Headers["HX-Retarget"] = "#toasts";
+                context.Response.Headers["HX-Reswap"] = "beforeend";
+            }
+
+            await context.Response.WriteAsync(fragment
+                ? $"<div class=\"toast toast-danger\" role=\"alert\">{message}</div>"
                 : $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Database unavailable · OpenChat</title><link rel=\"stylesheet\" href=\"/css/app.css\"></head><body><main class=\"container\"><h1>Database unavailable</h1><p>{message}</p><p><a href=\"/chat\">Back to your chats</a></p></main></body></html>");
         }
     }
