@@ -33,6 +33,14 @@ public sealed class AppHost : WebApplicationFactory<Program>
     private Uri? _baseAddress;
     private bool _deleted;
 
+    static AppHost()
+    {
+        // Each app would watch its appsettings files: one inotify instance per file, and the machine allows 128 per user
+        // across every process. Hundreds of short-lived apps in one run ran out ("inotify instances has been reached");
+        // no test edits appsettings files while an app runs.
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+    }
+
     public AppHost(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing")
     {
         _environment = environment;

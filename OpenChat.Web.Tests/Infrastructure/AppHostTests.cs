@@ -13,6 +13,17 @@ namespace OpenChat.Web.Tests.Infrastructure;
 public sealed class AppHostTests
 {
     [Fact]
+    public void The_app_does_not_watch_its_settings_files()
+    {
+        using var app = new AppHost().Start();
+
+        var root = (Microsoft.Extensions.Configuration.IConfigurationRoot)app.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        var files = root.Providers.OfType<Microsoft.Extensions.Configuration.FileConfigurationProvider>().ToList();
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.False(f.Source.ReloadOnChange, $"{f.Source.Path} is watched"));
+    }
+
+    [Fact]
     public async Task Healthz_answers_over_a_real_socket()
     {
         using var app = new AppHost().Start();
