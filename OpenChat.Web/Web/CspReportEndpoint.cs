@@ -6,7 +6,8 @@ namespace OpenChat.Web.Web;
 
 /// <summary>
 /// <c>POST /csp-report</c>: browsers report Content-Security-Policy violations here (<c>report-uri</c> sends
-/// <c>application/csp-report</c>, the Reporting API's <c>report-to</c> sends <c>application/reports+json</c>). The app ships no
+/// <c>application/csp-report</c>; the Reporting API's <c>application/reports+json</c> is accepted too, for a deployment that
+/// adds <c>report-to</c>). The app ships no
 /// inline script or style, so any report is a bug or an attack; they are counted (<c>csp</c> on <c>/readyz</c>) and logged
 /// with the directive and the blocked origin only (never the page URL, which names chats). Browsers post it without a token,
 /// so it has no antiforgery; it changes nothing but a counter, is rate limited per client and takes at most 16 KB.
@@ -14,7 +15,6 @@ namespace OpenChat.Web.Web;
 public static class CspReportEndpoint
 {
     public const string Path = "/csp-report";
-    public const string ReportingEndpointName = "csp";
     public const string RateLimitPolicy = "csp-report";
     public const int MaxBytes = 16 * 1024;
     public const int PermitsPerMinute = 30;
