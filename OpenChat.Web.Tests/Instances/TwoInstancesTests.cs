@@ -75,6 +75,11 @@ public sealed class TwoInstancesTests(PostgresDatabase db) : IClassFixture<Postg
         await liveOnB.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("data-role=\"user\"", StringComparison.Ordinal), Patience);
         await WaitUntilShownAsync(liveOnB, "One two");
         Assert.DoesNotContain("three.", ShownText(liveOnB), StringComparison.Ordinal);
+        var pageOnB = await guestOnB.GetDocumentAsync($"/chat/{chatId:D}");
+        var shown = pageOnB.QuerySelector("article[data-role='assistant']")!;
+        Assert.Equal("streaming", shown.GetAttribute("data-status"));
+        Assert.Contains("One two", shown.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(pageOnB.QuerySelector("#stop-form"));
 
         midway.SetResult();
         var final = await liveOnB.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("data-role=\"assistant\" data-status=\"complete\"", StringComparison.Ordinal), Patience);

@@ -44,7 +44,9 @@ public sealed class ChatService(
         var page = await chats.ListMessagesAsync(ownerId, chatId, before, ChatLimits.PageSize + 1, cancellationToken);
         var hasOlder = page.Count > ChatLimits.PageSize;
         var messages = await WithAttachmentsAsync(ownerId, chatId, hasOlder ? page.Skip(1).ToList() : page, cancellationToken);
-        return new ThreadPage(messages, hasOlder, before is null ? generation.FindRun(ownerId, chatId) : null);
+        // A reply may be running here, or on another instance (shown as this instance follows it).
+        var running = before is null ? generation.FindRun(ownerId, chatId) ?? await remote.FindRunAsync(ownerId, chatId) : null;
+        return new ThreadPage(messages, hasOlder, running);
     }
 
     /// <summary>Creates a chat titled after its first message and sends that message.</summary>

@@ -28,7 +28,15 @@ public sealed class GenerationLifecycle(
         if (Shared)
         {
             // Beats before the first request, so no other instance takes this one's replies for orphans.
-            await services.GetRequiredService<InstanceHeartbeat>().BeatAndSweepAsync(cancellationToken);
+            try
+            {
+                await services.GetRequiredService<InstanceHeartbeat>().BeatAndSweepAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+            {
+                // Postgres is away: the heartbeat keeps trying in the background.
+                logger.LogWarning("Could not record this instance's first heartbeat ({Error})", e.GetType().Name);
+            }
         }
         else
         {

@@ -22,15 +22,15 @@ public sealed class InstanceHeartbeat(
     {
         await instances.BeatAsync(cancellationToken);
         var stale = await instances.InterruptStaleRepliesAsync(options.Value.HeartbeatTimeout, clock.StorageNow(), cancellationToken);
+        if (stale.Count > 0)
+        {
+            logger.LogWarning("{Count} reply(ies) of instances that stopped beating are now marked interrupted", stale.Count);
+        }
+
         foreach (var reply in stale)
         {
             remote.OnEnd(reply.OwnerId, reply.ChatId, reply.ReplyId);
             notices.Enqueue(LiveNotice.End, reply.OwnerId, reply.ChatId, reply.ReplyId);
-        }
-
-        if (stale.Count > 0)
-        {
-            logger.LogWarning("{Count} reply(ies) of instances that stopped beating are now marked interrupted", stale.Count);
         }
 
         // An end notice lost on the way (Postgres was briefly away) must not leave a reply followed here for ever.
