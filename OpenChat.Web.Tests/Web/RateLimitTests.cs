@@ -131,11 +131,22 @@ public sealed class RateLimitTests
         using var visitor = await GuestAsync(app);
         using var keySaved = await visitor.PostAsync("/settings/key", new Dictionary<string, string> { ["key"] = "sk-or-v1-nope" });
         using var keyRefused = await visitor.PostAsync("/settings/key", new Dictionary<string, string> { ["key"] = "sk-or-v1-nope" });
+        using var fromDialog = new HttpRequestMessage(HttpMethod.Post, "/settings/key")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = "sk-or-v1-nope", ["source"] = "modal" }),
+        };
+        fromDialog.Headers.Add("HX-Request", "true");
+        fromDialog.Headers.Add("HX-Target", "dialog-slot");
+        fromDialog.Headers.Add("RequestVerificationToken", await visitor.GetTokenAsync());
+        using var dialogRefused = await visitor.Client.SendAsync(fromDialog);
         using var signUp = await visitor.PostAsync("/account/sign-up", new Dictionary<string, string> { ["name"] = "A", ["email"] = "a@example.org", ["password"] = "correct horse battery" });
         using var visitor2 = new GuestSession(app);
         using var signUpRefused = await visitor2.PostAsync("/account/sign-up", new Dictionary<string, string> { ["name"] = "B", ["email"] = "b@example.org", ["password"] = "correct horse battery" });
 
         Assert.NotEqual(HttpStatusCode.TooManyRequests, keySaved.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, dialogRefused.StatusCode);
+        Assert.Equal("#dialog-slot dialog", dialogRefused.Headers.GetValues("HX-Retarget").Single()); // toasts sit under a modal dialog
+        Assert.Equal("beforeend", dialogRefused.Headers.GetValues("HX-Reswap").Single());
         Assert.Equal(HttpStatusCode.TooManyRequests, keyRefused.StatusCode);
         Assert.Equal("key_save", keyRefused.Headers.GetValues("X-RateLimit-Policy").Single());
         Assert.Equal(HttpStatusCode.NoContent, signUp.StatusCode);

@@ -58,12 +58,16 @@ public sealed record RateLimitRejection(string Policy, string Message, int Retry
         context.Response.Headers["X-RateLimit-Policy"] = Policy;
     }
 
-    /// <summary>As <see cref="Apply"/>, and for htmx the toast goes to <c>#toasts</c> whatever element made the request.</summary>
+    /// <summary>
+    /// As <see cref="Apply"/>, and for htmx the toast goes to <c>#toasts</c> whatever element made the request; from an
+    /// open dialog (which sits above the page, toasts included) it goes at the end of that dialog instead.
+    /// </summary>
     public void ApplyToast(HttpContext context)
     {
         Apply(context);
-        context.Response.Headers["HX-Retarget"] = "#toasts";
-        context.Response.Headers["HX-Reswap"] = "innerHTML";
+        var fromDialog = context.Request.Headers["HX-Target"] == "dialog-slot";
+        context.Response.Headers["HX-Retarget"] = fromDialog ? "#dialog-slot dialog" : "#toasts";
+        context.Response.Headers["HX-Reswap"] = fromDialog ? "beforeend" : "innerHTML";
     }
 
     /// <summary><c>chat.rate_limited</c> from the server (nothing when analytics may not capture this visitor).</summary>
