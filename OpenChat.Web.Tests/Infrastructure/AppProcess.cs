@@ -85,6 +85,8 @@ public sealed class AppProcess : IDisposable
 
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        // The settings files are watched for changes; polling spares the per-user inotify instances a busy test machine runs out of.
+        info.Environment["DOTNET_USE_POLLING_FILE_WATCHER"] = "1";
         foreach (var (key, value) in values)
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value ?? string.Empty;
