@@ -1,4 +1,4 @@
-// OpenChat's own script: the few things a server cannot do. Everything else is htmx and HTML.
+// OpenChat: only what the server cannot do; the rest is htmx.
 (function () {
   "use strict";
   var doc = document;
@@ -16,7 +16,7 @@
     window.scrollTo({ top: doc.documentElement.scrollHeight, behavior: smooth ? "smooth" : "instant" });
   }
 
-  // Enter sends and Shift+Enter is a new line, where there is a real keyboard; on touch, Enter is a new line.
+  // Enter sends on a real keyboard; Shift+Enter (and Enter on touch) is a new line.
   doc.addEventListener("keydown", function (e) {
     var box = e.target;
     if (e.key !== "Enter" || e.shiftKey || e.isComposing || !box.matches || !box.matches("textarea[data-enter-send]") || !finePointer.matches) return;
@@ -25,7 +25,7 @@
     if (send && !send.disabled && box.value.trim()) box.form.requestSubmit(send);
   });
 
-  // The visitor just became a guest: their page's antiforgery token is stale, so take the fresh one.
+  // Just became a guest: swap in the fresh antiforgery token.
   doc.addEventListener("htmx:afterRequest", function (e) {
     var token = e.detail.xhr && e.detail.xhr.getResponseHeader("X-OpenChat-Token");
     if (!token) return;
@@ -35,7 +35,7 @@
     doc.querySelectorAll("input[name=__RequestVerificationToken]").forEach(function (input) { input.value = token; });
   });
 
-  // A sent message clears the composer (the question comes back over the live stream).
+  // Sent: clear the composer (the question returns on the live stream).
   doc.addEventListener("htmx:afterRequest", function (e) {
     var form = e.detail.elt;
     if (form && form.matches && form.matches("form[data-composer]") && e.detail.successful) {
@@ -46,7 +46,7 @@
     }
   });
 
-  // Near the limit the composer counts characters; over it, Send waits (the server refuses too).
+  // Character counter near the limit; over it Send waits (the server refuses too).
   function count(form) {
     var c = form.querySelector("[data-count]"), n = form.elements.text && form.elements.text.value.length, b = form.querySelector("#composer-action [type=submit]");
     if (!c) return;
@@ -58,7 +58,6 @@
   doc.addEventListener("input", function (e) { if (e.target.form) count(e.target.form); });
   doc.addEventListener("reset", function (e) { setTimeout(count, 0, e.target); });
 
-  // Copy a reply or a code block.
   doc.addEventListener("click", function (e) {
     var button = e.target.closest && e.target.closest("[data-copy]");
     if (button) {
@@ -80,7 +79,7 @@
     if (closer) closer.closest("dialog").close();
   });
 
-  // Sticky scroll: follow a growing thread while within 48 px of the bottom; otherwise offer "Jump to latest".
+  // Sticky scroll within 48 px of the bottom, else "Jump to latest".
   window.addEventListener("scroll", function () {
     stick = nearBottom();
     var jump = jumpButton();
@@ -102,8 +101,7 @@
       stick = true;
       toBottom(false);
     }
-    // Dialogs arrive as fragments; open them as modals (focus is kept inside, Escape closes) and clean up after.
-    // htmx:load names the swapped-in element itself (here usually the <dialog>), so the root counts too.
+    // Dialog fragments open as modals (the swapped root itself may be the dialog).
     root = root || doc;
     if (!root.querySelectorAll) return;
     var dialogs = Array.prototype.slice.call(root.querySelectorAll("dialog[data-modal]:not([open])"));
@@ -114,12 +112,12 @@
     });
   }
 
-  // A dialog that asks for something required (the key, before any exists) does not close on Escape.
+  // A required dialog ignores Escape.
   doc.addEventListener("cancel", function (e) {
     if (e.target.matches && e.target.matches("dialog[data-required]")) e.preventDefault();
   }, true);
 
-  // Appearance applies at once; the server stores it (and renders it into the next page's first HTML).
+  // Appearance applies at once; the server stores it.
   var root = doc.documentElement;
   doc.addEventListener("change", function (e) {
     var input = e.target;
@@ -138,8 +136,7 @@
     window.htmx.ajax("POST", "/settings/appearance", { source: toggle, values: { uiTheme: next }, swap: "none" });
   });
 
-
-  // Model picker: a search box (combobox) over a listbox. Arrows move, Enter chooses, Escape closes.
+  // Model picker combobox: arrows, Enter, Escape.
   function activate(box, option) {
     var old = doc.getElementById(box.getAttribute("aria-activedescendant") || "");
     if (old) old.classList.remove("is-active");
@@ -169,14 +166,13 @@
 
   function bindPicker(root) {
     var box = doc.querySelector("[data-model-search]");
-    if (root.id === "model-button" && root.isConnected) root.focus(); // a model was chosen: back to the composer
+    if (root.id === "model-button" && root.isConnected) root.focus();
     if (!box) return;
     if (root.matches("[data-model-picker]")) activate(box, doc.querySelector("#model-listbox [aria-selected=true]") || options()[0]);
     else if (root.id === "model-listbox") activate(box, options()[0]);
   }
 
-  // Product analytics: a few interaction events, posted to the app's own /e (which adds identity and checks
-  // them against the catalogue). Nothing is sent when the page says telemetry is off (DNT, GPC, opt-out, no key).
+  // Analytics to our /e (the server checks the catalogue); off when the page says so.
   var queue = [], timer = 0, sseFailures = 0, streamSince = 0;
   function on() { var m = doc.querySelector("meta[name=oc-telemetry]"); return m && m.content === "on"; }
   function flush() {
@@ -230,15 +226,14 @@
     if (elt.matches && elt.matches("dialog#key-dialog")) track("openrouter.key_prompt_shown", { reason: elt.dataset.reason || "missing" });
   });
 
-  // Attachments: chips of the chosen files, checked against the server's limits first; drop and paste add files.
-  // A new choice in the picker is added to the earlier one (the input is given back the whole list).
+  // Attachments: checked chips; picks, drops and pastes add up.
   var chosen = [];
   function sniff(f) {
     return f.slice(0, 512).arrayBuffer().then(function (b) {
       var a = new Uint8Array(b), h = String.fromCharCode.apply(null, a.slice(0, 12));
       if (/^(\x89PNG|\xFF\xD8\xFF|GIF8|RIFF[^]{4}WEBP)/.test(h)) return "image";
       if (/^%PDF-/.test(h)) return "pdf";
-      return a.length && a.indexOf(0) < 0 ? "text" : ""; // the server also checks it is UTF-8
+      return a.length && a.indexOf(0) < 0 ? "text" : "";
     });
   }
   function addFiles(list) {
