@@ -13,12 +13,14 @@ public sealed class ErrorModel : PageModel
     public string Heading => Code switch
     {
         404 => "We couldn't find that page",
+        400 => "That request could not be accepted",
         _ => "Something went wrong",
     };
 
     public string Explanation => Code switch
     {
         404 => "The link may be old, or the page may belong to someone else.",
+        400 => "The page you came from may be out of date. Go back, reload it and try again.",
         _ => "The error has been logged. Try again in a moment.",
     };
 
