@@ -95,9 +95,18 @@ public sealed class AntiforgeryTests(ChatFixture fixture) : IClassFixture<ChatFi
                 }
 
                 using var response = await member.Client.SendAsync(request);
+                var body = await response.Content.ReadAsStringAsync();
                 if (response.StatusCode != HttpStatusCode.BadRequest)
                 {
                     failures.Add($"{route} → {url} ({variant}): {(int)response.StatusCode}");
+                }
+                else if (htmx && !(body.Contains("This page is out of date", StringComparison.Ordinal) && response.Headers.TryGetValues("HX-Retarget", out var target) && target.Single() == "#toasts"))
+                {
+                    failures.Add($"{route} → {url} ({variant}): no toast saying the page is out of date");
+                }
+                else if (!htmx && !body.Contains("That request could not be accepted", StringComparison.Ordinal))
+                {
+                    failures.Add($"{route} → {url} ({variant}): no page saying the request was refused");
                 }
             }
         }

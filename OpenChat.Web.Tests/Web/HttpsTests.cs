@@ -53,6 +53,7 @@ public sealed class HttpsTests : IDisposable
 
         Assert.Equal(["oc_af", "oc_aid", "oc_id", "oc_ses", "oc_theme"], cookies.Select(c => c.Name).Distinct().Order());
         Assert.All(cookies, c => Assert.True(c.Secure, $"{c.Name} is not Secure: {c.Raw}"));
+        Assert.All(cookies, c => Assert.True(c.HttpOnly, $"{c.Name} is not HttpOnly: {c.Raw}"));
     }
 
     [Fact]
@@ -164,7 +165,7 @@ public sealed class HttpsTests : IDisposable
 
     public void Dispose() => File.Delete(_certificatePath);
 
-    private sealed record SetCookie(string Name, bool Secure, bool Expired, string Raw)
+    private sealed record SetCookie(string Name, bool Secure, bool HttpOnly, bool Expired, string Raw)
     {
         public static SetCookie Parse(string raw)
         {
@@ -172,7 +173,8 @@ public sealed class HttpsTests : IDisposable
             var name = parts[0].Split('=', 2)[0];
             var secure = parts.Any(p => p.Equals("secure", StringComparison.OrdinalIgnoreCase));
             var expired = parts.Any(p => p.StartsWith("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase));
-            return new SetCookie(name, secure, expired, raw);
+            var httpOnly = parts.Any(p => p.Equals("httponly", StringComparison.OrdinalIgnoreCase));
+            return new SetCookie(name, secure, httpOnly, expired, raw);
         }
     }
 }

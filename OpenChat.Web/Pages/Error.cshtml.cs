@@ -15,6 +15,7 @@ public sealed class ErrorModel : PageModel
     public string Heading => Code switch
     {
         404 => "We couldn't find that page",
+        400 => "That request could not be accepted",
         413 => "That was too large",
         429 => "Slow down a little",
         _ => "Something went wrong",
@@ -23,6 +24,7 @@ public sealed class ErrorModel : PageModel
     public string Explanation => HttpContext.FindStatusMessage() ?? Code switch
     {
         404 => "The link may be old, or the page may belong to someone else.",
+        400 => "The page you came from may be out of date. Go back, reload it and try again.",
         413 => "What you sent is larger than OpenChat accepts here.",
         429 => "Too many requests in a short time. Wait a moment, then try again.",
         _ => "The error has been logged. Try again in a moment.",

@@ -13,7 +13,11 @@ public static class WebPlatformExtensions
 
     public static IServiceCollection AddWebPlatform(this IServiceCollection services, IWebHostEnvironment environment)
     {
-        services.AddRazorPages(o => o.Conventions.ConfigureFilter(new PageMethodFilter()));
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.ConfigureFilter(new PageMethodFilter());
+            o.Conventions.ConfigureFilter(new AntiforgeryFailureFilter());
+        });
         services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o =>
         {
             // jQuery-style keys ("a[b]") are never used here, and their parser throws on a malformed key (a 500 for random bytes).
