@@ -2,19 +2,19 @@ using System.Text.Json;
 
 namespace OpenChat.Web.Chats;
 
-/// <summary>Writes all of an owner's chats and messages as one JSON document, a page at a time.</summary>
+/// <summary>
+/// Writes an owner's chats and messages as one JSON document (all of them, or one chat), a page at a time.
+/// <see cref="ChatImport"/> reads the same format back.
+/// </summary>
 public sealed class ChatExport(IChatRepository chats)
 {
+    public const string Format = "openchat.export";
     public const int FormatVersion = 1;
 
     public async Task WriteAsync(string ownerId, Stream output, CancellationToken cancellationToken)
     {
         await using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
-        json.WriteStartObject();
-        json.WriteString("format", "openchat.export");
-        json.WriteNumber("version", FormatVersion);
-        json.WriteString("exported_at", DateTimeOffset.UtcNow);
-        json.WriteStartArray("chats");
+        WriteHeader(json);
         ChatListCursor? after = null;
         while (true)
         {
@@ -37,6 +37,43 @@ public sealed class ChatExport(IChatRepository chats)
         json.WriteEndObject();
     }
 
+    /// <summary>One chat, in the same document format as the export of all chats.</summary>
+    public async Task WriteChatAsync(string ownerId, Chat chat, Stream output, CancellationToken cancellationToken)
+    {
+        await using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        WriteHeader(json);
+        await WriteChatAsync(json, ownerId, chat, cancellationToken);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>Every message of a chat, oldest first.</summary>
+    public async Task<IReadOnlyList<ChatMessage>> AllMessagesAsync(string ownerId, Guid chatId, CancellationToken cancellationToken)
+    {
+        var messages = new List<ChatMessage>();
+        MessageCursor? before = null;
+        while (true)
+        {
+            var page = await chats.ListMessagesAsync(ownerId, chatId, before, 500, cancellationToken);
+            messages.InsertRange(0, page);
+            if (page.Count < 500)
+            {
+                return messages;
+            }
+
+            before = new MessageCursor(page[0].CreatedAt, page[0].Id);
+        }
+    }
+
+    private static void WriteHeader(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteString("format", Format);
+        json.WriteNumber("version", FormatVersion);
+        json.WriteString("exported_at", DateTimeOffset.UtcNow);
+        json.WriteStartArray("chats");
+    }
+
     private async Task WriteChatAsync(Utf8JsonWriter json, string ownerId, Chat chat, CancellationToken cancellationToken)
     {
         json.WriteStartObject();
@@ -46,20 +83,7 @@ public sealed class ChatExport(IChatRepository chats)
         json.WriteString("created_at", chat.CreatedAt);
         json.WriteString("last_message_at", chat.LastMessageAt);
         json.WriteStartArray("messages");
-        var messages = new List<ChatMessage>();
-        MessageCursor? before = null;
-        while (true)
-        {
-            var page = await chats.ListMessagesAsync(ownerId, chat.Id, before, 500, cancellationToken);
-            messages.InsertRange(0, page);
-            if (page.Count < 500)
-            {
-                break;
-            }
-
-            before = new MessageCursor(page[0].CreatedAt, page[0].Id);
-        }
-
+        var messages = await AllMessagesAsync(ownerId, chat.Id, cancellationToken);
         foreach (var message in messages)
         {
             json.WriteStartObject();

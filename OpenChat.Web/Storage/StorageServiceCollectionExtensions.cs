@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Chats.Search;
+using OpenChat.Web.Chats.Usage;
 using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage.Files;
@@ -45,6 +47,8 @@ public static class StorageServiceCollectionExtensions
         AddBackendChoice<IPreferenceRepository, PostgresPreferenceRepository, FilePreferenceRepository>(services);
         AddBackendChoice<IKeyVaultRepository, PostgresKeyVaultRepository, FileKeyVaultRepository>(services);
         AddBackendChoice<IReplyLedger, PostgresReplyLedger, FileReplyLedger>(services);
+        AddBackendChoice<IUsageReport, PostgresUsageReport, FileUsageReport>(services);
+        AddBackendChoice<IChatSearch, PostgresChatSearch, FileChatSearch>(services);
 
         services.AddHostedService<StorageInitializer>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
