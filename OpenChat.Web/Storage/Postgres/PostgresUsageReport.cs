@@ -49,10 +49,10 @@ public sealed class PostgresUsageReport(NpgsqlDataSource dataSource) : IUsageRep
                 end = lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
             },
             cancellationToken: cancellationToken));
-        return rows.Select(r => new DailyUsage(DateOnly.FromDateTime(r.day), new UsageTotals(r.prompt_tokens, r.completion_tokens, r.cost_usd, r.replies))).ToList();
+        return rows.Select(r => new DailyUsage(r.day, new UsageTotals(r.prompt_tokens, r.completion_tokens, r.cost_usd, r.replies))).ToList();
     }
 
     private sealed record TotalRow(long prompt_tokens, long completion_tokens, decimal cost_usd, int replies);
 
-    private sealed record DayRow(DateTime day, long prompt_tokens, long completion_tokens, decimal cost_usd, int replies);
+    private sealed record DayRow(DateOnly day, long prompt_tokens, long completion_tokens, decimal cost_usd, int replies);
 }
