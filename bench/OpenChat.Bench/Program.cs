@@ -13,6 +13,7 @@ IScenario[] scenarios =
     new StreamScenario(),
     new CaptureScenario(),
     new TelemetryScenario(),
+    new SearchScenario(),
 ];
 
 BenchOptions options;
