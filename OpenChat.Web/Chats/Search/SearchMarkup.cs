@@ -11,14 +11,14 @@ public static class SearchMarkup
     {
         if (hits.Count == 0)
         {
-            return "<li class=\"chat-empty empty\" role=\"status\"><p class=\"empty-title\">No matches</p><p>Try another word.</p></li>";
+            return "<li class=\"chat-empty empty\"><p class=\"empty-title\">No matches</p><p>Try another word.</p></li>";
         }
 
         var builder = new StringBuilder(hits.Count * 360);
-        builder.Append("<li class=\"visually-hidden\" role=\"status\">").Append(hits.Count == 1 ? "1 result" : $"{hits.Count} results").Append("</li>");
         foreach (var hit in hits)
         {
-            builder.Append("<li class=\"chat-item search-hit\"><a class=\"chat-link search-link\" href=\"").Append(Link(hit)).Append("\">")
+            // A full navigation (not boosted): the browser scrolls to the message and :target highlights it.
+            builder.Append("<li class=\"chat-item search-hit\"><a class=\"chat-link search-link\" hx-boost=\"false\" href=\"").Append(Link(hit)).Append("\">")
                 .Append("<span class=\"search-title\">").Append(Marked(hit.MessageId is null ? hit.Snippet : SearchQuery.Clean(hit.ChatTitle))).Append("</span>");
             if (hit.MessageId is not null)
             {
