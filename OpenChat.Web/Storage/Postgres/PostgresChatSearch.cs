@@ -15,11 +15,8 @@ public sealed class PostgresChatSearch(NpgsqlDataSource dataSource) : IChatSearc
     // the same characters are removed from the text first, so stored text cannot mark anything itself.
     private const string HeadlineOptions = "StartSel=\u0002, StopSel=\u0003, MaxWords=24, MinWords=8, MaxFragments=1";
 
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string ownerId, SearchQuery query, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<HitRow>(new CommandDefinition(
-            """
+    /// <summary>The search statement (public so the bench can <c>explain analyze</c> exactly what the app runs).</summary>
+    public const string SearchSql = """
             with q as (select to_tsquery('simple', @tsQuery) as query),
             titles as (
                 select c.id as chat_id, c.title, null::uuid as message_id,
@@ -44,9 +41,15 @@ public sealed class PostgresChatSearch(NpgsqlDataSource dataSource) : IChatSearc
             from texts t, q
             order by at desc
             limit @limit
-            """,
-            new { ownerId, tsQuery = query.ToTsQuery(), options = HeadlineOptions, limit },
-            cancellationToken: cancellationToken));
+            """;
+
+    public static object Parameters(string ownerId, SearchQuery query, int limit) =>
+        new { ownerId, tsQuery = query.ToTsQuery(), options = HeadlineOptions, limit };
+
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string ownerId, SearchQuery query, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<HitRow>(new CommandDefinition(SearchSql, Parameters(ownerId, query, limit), cancellationToken: cancellationToken));
         return rows.Select(r => new SearchHit(r.chat_id, r.title, r.message_id, r.snippet, new DateTimeOffset(DateTime.SpecifyKind(r.at, DateTimeKind.Utc)))).ToList();
     }
 
