@@ -32,6 +32,28 @@ public sealed class UsageTests(PostgresChatApp app) : IClassFixture<PostgresChat
     }
 
     [Fact]
+    public async Task A_tab_that_connects_after_the_reply_ended_gets_the_new_total()
+    {
+        using var guest = new GuestSession(app.Host);
+        var gate = new TaskCompletionSource();
+        app.OpenRouter.EnqueueReply(FakeReply.Text("Late.") with { PromptTokens = 7, CompletionTokens = 3, Cost = 0.0005m, Gate = gate });
+        var chatId = await guest.StartChatAsync("Slow one");
+        var page = await guest.GetDocumentAsync($"/chat/{chatId:D}");
+        var replyId = page.QuerySelector("article[data-status='streaming']")!.Id![2..];
+        Assert.True(page.QuerySelector("#chat-usage")!.HasAttribute("hidden"));
+        gate.SetResult();
+        await ChatPagesTests.WaitUntilIdleAsync(guest, chatId);
+
+        // The page showed the reply streaming; its tab's stream opens only now.
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/chat/live?chat={chatId:D}&tab=latetab01&reply={Guid.ParseExact(replyId, "N"):D}");
+        using var response = await guest.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        await using var live = new GuestSession.LiveStream(response, await response.Content.ReadAsStreamAsync());
+        var settled = await live.WaitForAsync(e => e.EventType == "oob" && e.Data.Contains("id=\"chat-usage\"", StringComparison.Ordinal), Patience);
+
+        Assert.Contains("7 in · 3 out · $0.0005", settled.Data, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_chat_without_usage_has_no_total()
     {
         using var guest = new GuestSession(app.Host);
