@@ -20,6 +20,9 @@ public sealed class OwnerIsolationTests(ChatFixture fixture) : IClassFixture<Cha
     private static readonly (string Template, string Method, Func<Guid, Guid, string> Path, Dictionary<string, string> Form)[] Cases =
     [
         ("chat/{id:guid}", "GET", (c, _) => $"/chat/{c:D}", []),
+        ("chat/{id:guid}", "GET", (c, m) => $"/chat/{c:D}?around={m:D}", []),
+        ("chat/{id:guid}/export.{format}", "GET", (c, _) => $"/chat/{c:D}/export.md", []),
+        ("chat/{id:guid}/export.{format}", "GET", (c, _) => $"/chat/{c:D}/export.json", []),
         ("chat/{id:guid}", "POST", (c, _) => $"/chat/{c:D}", new() { ["text"] = "injected" }),
         ("chat/{id:guid}/messages", "GET", (c, _) => $"/chat/{c:D}/messages?before=1_{Guid.Empty:N}", []),
         ("chat/{id:guid}/rename", "GET", (c, _) => $"/chat/{c:D}/rename", []),

@@ -4,21 +4,19 @@ using OpenChat.Web.Chats.Attachments;
 namespace OpenChat.Web.Chats;
 
 /// <summary>
-/// Writes all of an owner's chats and messages as one JSON document, a page at a time. Attachments are listed by
+/// Writes an owner's chats and messages as one JSON document (all of them, or one chat), a page at a time.
+/// <see cref="ChatImport"/> reads the same format back. Attachments are listed by
 /// name, type and size (their bytes stay downloadable from the thread, not in the export).
 /// </summary>
 public sealed class ChatExport(IChatRepository chats, IAttachmentStore attachments)
 {
+    public const string Format = "openchat.export";
     public const int FormatVersion = 1;
 
     public async Task WriteAsync(string ownerId, Stream output, CancellationToken cancellationToken)
     {
         await using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
-        json.WriteStartObject();
-        json.WriteString("format", "openchat.export");
-        json.WriteNumber("version", FormatVersion);
-        json.WriteString("exported_at", DateTimeOffset.UtcNow);
-        json.WriteStartArray("chats");
+        WriteHeader(json);
         ChatListCursor? after = null;
         while (true)
         {
@@ -41,6 +39,43 @@ public sealed class ChatExport(IChatRepository chats, IAttachmentStore attachmen
         json.WriteEndObject();
     }
 
+    /// <summary>One chat, in the same document format as the export of all chats.</summary>
+    public async Task WriteChatAsync(string ownerId, Chat chat, Stream output, CancellationToken cancellationToken)
+    {
+        await using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        WriteHeader(json);
+        await WriteChatAsync(json, ownerId, chat, cancellationToken);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>Every message of a chat, oldest first.</summary>
+    public async Task<IReadOnlyList<ChatMessage>> AllMessagesAsync(string ownerId, Guid chatId, CancellationToken cancellationToken)
+    {
+        var messages = new List<ChatMessage>();
+        MessageCursor? before = null;
+        while (true)
+        {
+            var page = await chats.ListMessagesAsync(ownerId, chatId, before, 500, cancellationToken);
+            messages.InsertRange(0, page);
+            if (page.Count < 500)
+            {
+                return messages;
+            }
+
+            before = new MessageCursor(page[0].CreatedAt, page[0].Id);
+        }
+    }
+
+    private static void WriteHeader(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteString("format", Format);
+        json.WriteNumber("version", FormatVersion);
+        json.WriteString("exported_at", DateTimeOffset.UtcNow);
+        json.WriteStartArray("chats");
+    }
+
     private async Task WriteChatAsync(Utf8JsonWriter json, string ownerId, Chat chat, CancellationToken cancellationToken)
     {
         json.WriteStartObject();
@@ -50,20 +85,7 @@ public sealed class ChatExport(IChatRepository chats, IAttachmentStore attachmen
         json.WriteString("created_at", chat.CreatedAt);
         json.WriteString("last_message_at", chat.LastMessageAt);
         json.WriteStartArray("messages");
-        var messages = new List<ChatMessage>();
-        MessageCursor? before = null;
-        while (true)
-        {
-            var page = await chats.ListMessagesAsync(ownerId, chat.Id, before, 500, cancellationToken);
-            messages.InsertRange(0, page);
-            if (page.Count < 500)
-            {
-                break;
-            }
-
-            before = new MessageCursor(page[0].CreatedAt, page[0].Id);
-        }
-
+        var messages = await AllMessagesAsync(ownerId, chat.Id, cancellationToken);
         var files = (await attachments.ListAsync(ownerId, chat.Id, messages.Where(m => m.Role == MessageRole.User).Select(m => m.Id).ToHashSet(), cancellationToken))
             .ToLookup(a => a.MessageId);
         foreach (var message in messages)

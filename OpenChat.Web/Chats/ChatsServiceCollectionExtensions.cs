@@ -8,6 +8,9 @@ public static class ChatsServiceCollectionExtensions
         services.AddSingleton<SidebarPublisher>();
         services.AddSingleton<ChatService>();
         services.AddSingleton<ChatExport>();
+        services.AddSingleton<ChatImport>();
+        services.AddSingleton<ChatMarkdownExport>();
+        services.AddHostedService<Usage.ChatUsagePublisher>();
         return services;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using OpenChat.Web.OpenRouter;
 
@@ -109,18 +108,8 @@ public static class MessageMarkup
 
         if (message.Usage is { } usage)
         {
-            builder.Append("<span class=\"msg-usage\">");
-            if (usage.PromptTokens is { } input && usage.CompletionTokens is { } output)
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"{input:N0} in · {output:N0} out");
-            }
-
-            if (usage.CostUsd is { } cost)
-            {
-                builder.Append(CultureInfo.InvariantCulture, $" · ${cost:0.######}");
-            }
-
-            builder.Append("</span>");
+            builder.Append("<span class=\"msg-usage\">")
+                .Append(Html.Encode(Usage.UsageFormat.Line(usage.PromptTokens, usage.CompletionTokens, usage.CostUsd))).Append("</span>");
         }
 
         builder.Append("</div>");

@@ -31,6 +31,7 @@ public static partial class LiveStreamEndpoint
         RemoteReplies remote,
         IChatRepository chats,
         MarkdownRenderer markdown,
+        Chats.Usage.IUsageReport usage,
         IOptions<GenerationOptions> options)
     {
         var ownerId = context.FindOwnerId();
@@ -77,7 +78,7 @@ public static partial class LiveStreamEndpoint
                 // and this connection): without its final state the tab would show it streaming forever.
                 if (shownReplyId is { } shown && run?.ReplyId != shown)
                 {
-                    await SendSettledReplyAsync(tab, chats, markdown, ownerId, id, shown, idleComposer: run is null, aborted);
+                    await SendSettledReplyAsync(tab, chats, markdown, usage, ownerId, id, shown, idleComposer: run is null, aborted);
                 }
             }
 
@@ -139,7 +140,7 @@ public static partial class LiveStreamEndpoint
 
     /// <summary>Queues the stored, finished state of a reply (and, with no reply running, the idle composer) for the tab.</summary>
     private static async Task SendSettledReplyAsync(
-        LiveTab tab, IChatRepository chats, MarkdownRenderer markdown, string ownerId, Guid chatId, Guid replyId, bool idleComposer, CancellationToken cancellationToken)
+        LiveTab tab, IChatRepository chats, MarkdownRenderer markdown, Chats.Usage.IUsageReport usage, string ownerId, Guid chatId, Guid replyId, bool idleComposer, CancellationToken cancellationToken)
     {
         // A reply the page showed streaming was the newest message then; a couple of the newest find it unless newer turns followed.
         var newest = await chats.ListMessagesAsync(ownerId, chatId, null, 2, cancellationToken);
@@ -151,6 +152,12 @@ public static partial class LiveStreamEndpoint
 
         var view = new MessageView(settled, markdown.Render(settled.Content), null, IsLatestReply: newest[^1].Id == replyId, AntiforgeryToken: null);
         var data = MessageMarkup.Article(view, oob: "true") + (idleComposer ? ComposerMarkup.IdleActionOob(chatId) : string.Empty);
+        if (settled.Usage is not null)
+        {
+            // The page's header total was drawn while the reply ran; the reply's end was not seen by this tab.
+            data += Chats.Usage.ChatUsageMarkup.Total(await usage.ChatTotalAsync(ownerId, chatId, cancellationToken), oob: true);
+        }
+
         tab.Send(SseFrame.Create("oob", data));
     }
 

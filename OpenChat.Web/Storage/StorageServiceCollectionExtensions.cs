@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Chats.Search;
+using OpenChat.Web.Chats.Usage;
 using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -56,6 +58,8 @@ public static class StorageServiceCollectionExtensions
         AddBackendChoice<IKeyVaultRepository, PostgresKeyVaultRepository, FallbackKeyVaultRepository, FileKeyVaultRepository>(services);
         AddBackendChoice<IReplyLedger, PostgresReplyLedger, FallbackReplyLedger, FileReplyLedger>(services);
         AddBackendChoice<Chats.Attachments.IAttachmentStore, PostgresAttachmentStore, FallbackAttachmentStore, FileAttachmentStore>(services);
+        AddBackendChoice<IUsageReport, PostgresUsageReport, FallbackUsageReport, FileUsageReport>(services);
+        AddBackendChoice<IChatSearch, PostgresChatSearch, FallbackChatSearch, FileChatSearch>(services);
 
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<PostgresRecovery>();

@@ -14,6 +14,7 @@ IScenario[] scenarios =
     new CaptureScenario(),
     new TelemetryScenario(),
     new LoadScenario(),
+    new SearchScenario(),
 ];
 
 BenchOptions options;

@@ -5,6 +5,8 @@ using OpenChat.Web.Accounts;
 using ChatRecord = OpenChat.Web.Chats.Chat;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Chats.Attachments;
+using OpenChat.Web.Chats.Search;
+using OpenChat.Web.Chats.Usage;
 using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Web;
@@ -16,12 +18,28 @@ namespace OpenChat.Web.Pages.Chat;
 [RateLimited(RateLimitKind.Send)]
 [RequestSizeLimit(RequestSizeLimits.SendMaxBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = RequestSizeLimits.SendMaxBytes)]
-public sealed class ThreadModel(ChatService chats, ReplyKeyResolver keys, MarkdownRenderer markdown, IAntiforgery antiforgery, ModelPicker models) : PageModel
+public sealed class ThreadModel(
+    ChatService chats,
+    ReplyKeyResolver keys,
+    MarkdownRenderer markdown,
+    IAntiforgery antiforgery,
+    ModelPicker models,
+    IUsageReport usage,
+    IChatSearch search) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
 
+    /// <summary>A message to show (from a search result): when it is older than the newest page, the page ending with it is shown.</summary>
+    [BindProperty(SupportsGet = true)]
+    public Guid? Around { get; set; }
+
     public ChatRecord Chat { get; private set; } = null!;
+
+    public UsageTotals Usage { get; private set; } = UsageTotals.Zero;
+
+    /// <summary>True when the page shows older messages around <see cref="Around"/>, not the newest ones.</summary>
+    public bool ShowsOlderPage { get; private set; }
 
     public SidebarView Sidebar { get; private set; } = new([], false, null);
 
@@ -84,8 +102,23 @@ public sealed class ThreadModel(ChatService chats, ReplyKeyResolver keys, Markdo
         Sidebar = new SidebarView(list, hasMore, Id);
         var thread = await chats.LoadThreadAsync(ownerId, Id, null, cancellationToken);
         var token = antiforgery.GetAndStoreTokens(HttpContext).RequestToken;
-        Articles = ThreadMarkup.Articles(thread, markdown, token, isNewestPage: true);
-        OlderUrl = ThreadMarkup.OlderUrl(Id, thread);
+        if (Around is { } around && thread.Messages.All(m => m.Id != around) &&
+            await search.LocateMessageAsync(ownerId, Id, around, cancellationToken) is { } position)
+        {
+            // The page that ends with the message: everything up to its time, the message included.
+            var through = new MessageCursor(position.CreatedAt, ThroughAnyId);
+            var older = await chats.LoadThreadAsync(ownerId, Id, through, cancellationToken);
+            ShowsOlderPage = true;
+            Articles = ThreadMarkup.Articles(older, markdown, token, isNewestPage: false);
+            OlderUrl = ThreadMarkup.OlderUrl(Id, older);
+        }
+        else
+        {
+            Articles = ThreadMarkup.Articles(thread, markdown, token, isNewestPage: true);
+            OlderUrl = ThreadMarkup.OlderUrl(Id, thread);
+        }
+
+        Usage = await usage.ChatTotalAsync(ownerId, Id, cancellationToken);
         IsStreaming = thread.RunningReply is not null;
         var canSend = await keys.HasUsableKeyAsync(ownerId, cancellationToken);
         var modelButton = await models.ButtonAsync(ownerId, chat, cancellationToken);
@@ -93,4 +126,7 @@ public sealed class ThreadModel(ChatService chats, ReplyKeyResolver keys, Markdo
         ViewData.SetLiveUrl(Id, thread.RunningReply?.ReplyId);
         return true;
     }
+
+    // Sorts after every id at the same time in both stores (Postgres compares uuids bytewise; file names as text).
+    private static readonly Guid ThroughAnyId = Guid.Parse("ffffffff-ffff-ffff-ffff-ffffffffffff");
 }

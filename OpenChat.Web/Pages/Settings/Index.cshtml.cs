@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Chats.Usage;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Web;
 
@@ -18,8 +19,15 @@ public sealed class IndexModel(
     PreferenceService preferences,
     ChatExport export,
     ReplyKeyResolver resolver,
+    IUsageReport usage,
+    ChatImport import,
+    TimeProvider clock,
     Telemetry.ProductAnalytics analytics) : PageModel
 {
+    public IReadOnlyList<DailyUsage> DailyUsage { get; private set; } = [];
+
+    public DateOnly Today { get; private set; }
+
     public SidebarView Sidebar { get; private set; } = new([], false, null);
 
     public Preferences Preferences { get; private set; } = Accounts.Preferences.Default("anonymous");
@@ -169,6 +177,44 @@ public sealed class IndexModel(
         return new EmptyResult();
     }
 
+    public async Task<IActionResult> OnPostImportAsync(IFormFile? file, CancellationToken cancellationToken)
+    {
+        ChatError? refusal = null;
+        if (file is null || file.Length == 0)
+        {
+            refusal = new ChatError(StatusCodes.Status422UnprocessableEntity, "Choose an OpenChat JSON export to import.");
+        }
+        else if (file.Length > ChatImport.MaxFileBytes)
+        {
+            refusal = new ChatError(StatusCodes.Status413PayloadTooLarge, $"That file is larger than {ChatImport.MaxFileBytes / (1024 * 1024)} MB. Export fewer chats at a time.");
+        }
+        else
+        {
+            var ownerId = await HttpContext.EnsureOwnerIdAsync();
+            await using var stream = file.OpenReadStream();
+            var result = await import.ImportAsync(ownerId, stream, cancellationToken);
+            if (result.Value is { } created)
+            {
+                if (created.Count == 1 && !Request.IsHtmx())
+                {
+                    return Redirect($"/chat/{created[0]:D}");
+                }
+
+                (Notice, NoticeFor) = (created.Count == 1 ? "1 chat imported." : $"{created.Count} chats imported.", "data");
+                return await SectionOrPageAsync("_DataSection", cancellationToken);
+            }
+
+            refusal = result.Error;
+        }
+
+        Response.StatusCode = refusal!.StatusCode;
+        (Notice, NoticeFor, ImportError) = (refusal.Message, "data", true);
+        return await SectionOrPageAsync("_DataSection", cancellationToken);
+    }
+
+    /// <summary>True when <see cref="Notice"/> says why an import was refused.</summary>
+    public bool ImportError { get; private set; }
+
     public async Task<IActionResult> OnPostDeleteChatsAsync(string? confirm, CancellationToken cancellationToken)
     {
         var ownerId = HttpContext.FindOwnerId();
@@ -215,6 +261,12 @@ public sealed class IndexModel(
         if (KeySavedAt is not null && ownerId is not null && !Request.IsHtmx())
         {
             Credits = await keys.CheckCreditsAsync(ownerId, cancellationToken);
+        }
+
+        Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (ownerId is not null && !Request.IsHtmx())
+        {
+            DailyUsage = await usage.DailyAsync(ownerId, Today.AddDays(-(UsageChartMarkup.Days - 1)), Today, cancellationToken);
         }
 
         if (ownerId is not null)

@@ -1,0 +1,21 @@
+using OpenChat.Web.Chats.Usage;
+using OpenChat.Web.Storage.Files;
+using OpenChat.Web.Storage.Postgres;
+
+namespace OpenChat.Web.Storage.Fallback;
+
+/// <summary>Usage from Postgres; while it is down, only what the spool holds (the outage's replies) is counted.</summary>
+public sealed class FallbackUsageReport(PostgresUsageReport postgres, Spool spool, PostgresBreaker breaker) : IUsageReport
+{
+    private readonly FileUsageReport _spooled = new(spool.Store);
+
+    public Task<UsageTotals> ChatTotalAsync(string ownerId, Guid chatId, CancellationToken cancellationToken) => breaker.RunAsync(
+        () => postgres.ChatTotalAsync(ownerId, chatId, cancellationToken),
+        () => _spooled.ChatTotalAsync(ownerId, chatId, cancellationToken),
+        cancellationToken);
+
+    public Task<IReadOnlyList<DailyUsage>> DailyAsync(string ownerId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) => breaker.RunAsync(
+        () => postgres.DailyAsync(ownerId, firstDay, lastDay, cancellationToken),
+        () => _spooled.DailyAsync(ownerId, firstDay, lastDay, cancellationToken),
+        cancellationToken);
+}
