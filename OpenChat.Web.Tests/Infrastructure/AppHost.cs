@@ -41,6 +41,19 @@ public sealed class AppHost : WebApplicationFactory<Program>
         Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
     }
 
+    /// <summary>Tests send far more from 127.0.0.1 than a person would; rate limit tests set small limits of their own.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> GenerousRateLimits = new Dictionary<string, string?>
+    {
+        ["RateLimits:Global:PermitLimit"] = "1000000",
+        ["RateLimits:Send:PermitLimit"] = "1000000",
+        ["RateLimits:Send:GuestPermitLimit"] = "1000000",
+        ["RateLimits:Send:Burst"] = "1000000",
+        ["RateLimits:RunningReplies:PermitLimit"] = "1000",
+        ["RateLimits:SignIn:PermitLimit"] = "1000000",
+        ["RateLimits:SignUp:PermitLimit"] = "1000000",
+        ["RateLimits:KeySave:PermitLimit"] = "1000000",
+    };
+
     public AppHost(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing")
     {
         _environment = environment;
@@ -53,16 +66,12 @@ public sealed class AppHost : WebApplicationFactory<Program>
             ["OpenRouter:ApiKey"] = "",
             ["PostHog:Host"] = UnreachableUrl,
             ["PostHog:ApiKey"] = "",
-            // Tests send far more from 127.0.0.1 than a person would; rate limit tests set small limits of their own.
-            ["RateLimits:Global:PermitLimit"] = "1000000",
-            ["RateLimits:Send:PermitLimit"] = "1000000",
-            ["RateLimits:Send:GuestPermitLimit"] = "1000000",
-            ["RateLimits:Send:Burst"] = "1000000",
-            ["RateLimits:RunningReplies:PermitLimit"] = "1000",
-            ["RateLimits:SignIn:PermitLimit"] = "1000000",
-            ["RateLimits:SignUp:PermitLimit"] = "1000000",
-            ["RateLimits:KeySave:PermitLimit"] = "1000000",
         };
+        foreach (var (key, value) in GenerousRateLimits)
+        {
+            _settings[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;

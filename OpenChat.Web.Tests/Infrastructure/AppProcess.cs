@@ -78,6 +78,11 @@ public sealed class AppProcess : IDisposable
             ["PostHog:ApiKey"] = "",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in AppHost.GenerousRateLimits)
+        {
+            values[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             values[key] = value;

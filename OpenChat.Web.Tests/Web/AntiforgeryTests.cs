@@ -70,6 +70,8 @@ public sealed class AntiforgeryTests(ChatFixture fixture) : IClassFixture<ChatFi
             {
                 "id" => chatId.ToString("D"),
                 "messageId" => replyId.ToString("D"),
+                "attachmentId" => Guid.NewGuid().ToString("D"),
+                "format" => "json",
                 "verb" => "regenerate",
                 _ => throw new Xunit.Sdk.XunitException($"{route}: the test does not know a value for {{{name}}}; add one."),
             });

@@ -30,9 +30,7 @@ public static class RequestSizeLimits
                 return;
             }
 
-            var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is { } metadata
-                ? metadata.MaxRequestBodySize
-                : DefaultMaxBytes;
+            var limit = LimitFor(context);
             if (limit is { } max && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
             {
                 feature.MaxRequestBodySize = max;
@@ -55,6 +53,26 @@ public static class RequestSizeLimits
             }
         });
         return app;
+    }
+
+    private static long? LimitFor(HttpContext context)
+    {
+        var metadata = context.GetEndpoint()?.Metadata;
+        if (metadata is null)
+        {
+            return DefaultMaxBytes;
+        }
+
+        var handler = context.GetRouteValue("handler") as string ?? context.Request.Query["handler"].ToString();
+        foreach (var forHandler in metadata.GetOrderedMetadata<HandlerRequestSizeLimitAttribute>())
+        {
+            if (string.Equals(forHandler.Handler, handler, StringComparison.OrdinalIgnoreCase))
+            {
+                return forHandler.MaxBytes;
+            }
+        }
+
+        return metadata.GetMetadata<IRequestSizeLimitMetadata>() is { } limit ? limit.MaxRequestBodySize : DefaultMaxBytes;
     }
 
     public static string Describe(long bytes) => bytes >= 1024 * 1024

@@ -48,7 +48,7 @@
 
   // Character counter near the limit; over it Send waits (the server refuses too).
   function count(form) {
-    var c = form.querySelector("[data-count]"), n = form.elements.text && form.elements.text.value.length, b = form.querySelector("#composer-action [type=submit]");
+    var c = form.querySelector(".composer-count"), n = form.elements.text && form.elements.text.value.length, b = form.querySelector("#composer-action [type=submit]");
     if (!c) return;
     c.hidden = n < c.dataset.from;
     c.textContent = n.toLocaleString("en") + " / " + (+c.dataset.count).toLocaleString("en");
