@@ -115,7 +115,15 @@ public sealed class AppHost : WebApplicationFactory<Program>
             catch
             {
                 // The caller never gets the instance (new AppHost().Start() threw): clean up here, or DataPath leaks.
-                Dispose();
+                // A half-started host can throw again while disposing; the start-up error is the one worth reporting.
+                try
+                {
+                    Dispose();
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+
                 throw;
             }
 
