@@ -32,6 +32,22 @@ public sealed class MigrationRunnerTests
     }
 
     [Fact]
+    public async Task A_fresh_database_is_migrated_before_anything_reads_from_it()
+    {
+        var postgres = await TempPostgres.SharedAsync();
+        var connectionString = await postgres.CreateDatabaseAsync("fresh");
+        using var app = new AppHost(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connectionString }).Start();
+
+        using var client = app.CreateHttpClient();
+        using var page = await client.GetAsync(new Uri("/chat", UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        // Data Protection reads its key ring at start: from a table the migrations must already have made.
+        Assert.DoesNotContain(app.LogLines, l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.LogLines, l => l.Contains("data_protection_keys\" does not exist", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Two_hosts_starting_together_on_one_database_both_come_up_and_migrate_once()
     {
         var postgres = await TempPostgres.SharedAsync();

@@ -61,7 +61,9 @@ public static class StorageServiceCollectionExtensions
         AddBackendChoice<IUsageReport, PostgresUsageReport, FallbackUsageReport, FileUsageReport>(services);
         AddBackendChoice<IChatSearch, PostgresChatSearch, FallbackChatSearch, FileChatSearch>(services);
 
-        services.AddHostedService<StorageInitializer>();
+        // First of all hosted services: Data Protection's own (registered earlier, by antiforgery) reads the key ring
+        // at start, and on a fresh database the migrations must have made its table by then.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StorageInitializer>());
         services.AddHostedService<PostgresRecovery>();
         services.AddHostedService<StorageBannerPublisher>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
