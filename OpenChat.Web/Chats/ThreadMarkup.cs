@@ -20,7 +20,7 @@ public static class ThreadMarkup
             }
             else
             {
-                var html = message.Role == MessageRole.Assistant ? markdown.Render(message.Content) : string.Empty;
+                var html = message.Role == MessageRole.Assistant ? markdown.RenderFinished(message.Content) : string.Empty;
                 view = new MessageView(message, html, null, message.Id == latestReplyId && message.Id == lastId, antiforgeryToken);
             }
 

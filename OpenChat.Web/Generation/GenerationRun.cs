@@ -197,7 +197,7 @@ public sealed class GenerationRun : IDisposable
 
     private string FinalFrameLocked(ChatMessage final)
     {
-        var finalHtml = _markdown.Render(final.Content);
+        var finalHtml = _markdown.RenderFinished(final.Content);
         var remainder = final.Content.Length >= _renderedUpTo && string.Equals(final.Content[.._renderedUpTo], _text.ToString(0, _renderedUpTo), StringComparison.Ordinal)
             ? _markdown.Render(final.Content[_renderedUpTo..])
             : null;

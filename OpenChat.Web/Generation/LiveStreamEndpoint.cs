@@ -150,7 +150,7 @@ public static partial class LiveStreamEndpoint
             return;
         }
 
-        var view = new MessageView(settled, markdown.Render(settled.Content), null, IsLatestReply: newest[^1].Id == replyId, AntiforgeryToken: null);
+        var view = new MessageView(settled, markdown.RenderFinished(settled.Content), null, IsLatestReply: newest[^1].Id == replyId, AntiforgeryToken: null);
         var data = MessageMarkup.Article(view, oob: "true") + (idleComposer ? ComposerMarkup.IdleActionOob(chatId) : string.Empty);
         if (settled.Usage is not null)
         {

@@ -6,6 +6,7 @@ using Markdig;
 using Markdig.Renderers;
 using Markdig.Renderers.Html;
 using Markdig.Syntax;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace OpenChat.Web.Generation;
 
@@ -15,11 +16,44 @@ namespace OpenChat.Web.Generation;
 /// with <c>rel="noopener noreferrer nofollow"</c>, no images, no styles, no event or <c>hx-*</c> attributes.
 /// The caller still places the result inside an <c>hx-disable</c> container.
 /// </summary>
-public sealed class MarkdownRenderer
+public sealed class MarkdownRenderer : IDisposable
 {
     private static readonly MarkdownPipeline Pipeline = BuildPipeline();
 
+    // Characters of markdown plus HTML kept for finished messages (about 2 bytes each, so ~32 MB at most).
+    private const long CacheCharacters = 16 * 1024 * 1024;
+
+    // The longest markdown worth keeping: longer texts are rare, and rendering them once more is fine.
+    private const int LongestCached = 64 * 1024;
+
     private readonly HtmlSanitizer _sanitizer = BuildSanitizer();
+
+    // Rendering is a pure function of the text, so the text itself is the key: nothing to invalidate, safe with
+    // any number of instances. Re-rendering whole threads on every page view was the thread page's biggest cost.
+    private readonly MemoryCache _finished = new(new MemoryCacheOptions { SizeLimit = CacheCharacters });
+
+    /// <summary>
+    /// <see cref="Render"/> for the text of a finished message (shown again on every view of its thread):
+    /// remembered in a bounded cache. Text still streaming goes to <see cref="Render"/>.
+    /// </summary>
+    public string RenderFinished(string markdown)
+    {
+        if (string.IsNullOrEmpty(markdown) || markdown.Length > LongestCached)
+        {
+            return Render(markdown);
+        }
+
+        if (_finished.TryGetValue(markdown, out string? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        var html = Render(markdown);
+        _finished.Set(markdown, html, new MemoryCacheEntryOptions { Size = markdown.Length + html.Length });
+        return html;
+    }
+
+    public void Dispose() => _finished.Dispose();
 
     public string Render(string markdown)
     {

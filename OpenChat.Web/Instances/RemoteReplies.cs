@@ -144,7 +144,7 @@ public sealed class RemoteReplies(
 
             // No tab here followed it live: put the whole stored turn in place.
             var userView = new MessageView(user, string.Empty, null, false, null);
-            var replyView = new MessageView(final, markdown.Render(final.Content), null, IsLatestReply: true, AntiforgeryToken: null);
+            var replyView = new MessageView(final, markdown.RenderFinished(final.Content), null, IsLatestReply: true, AntiforgeryToken: null);
             var frame = SseFrame.Create("oob", string.Concat(
                 "<div id=\"", MessageMarkup.ArticleId(user.Id), "\" hx-swap-oob=\"delete\"></div>",
                 "<div id=\"", MessageMarkup.ArticleId(replyId), "\" hx-swap-oob=\"delete\"></div>",
