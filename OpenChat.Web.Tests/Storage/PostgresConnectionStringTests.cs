@@ -38,6 +38,18 @@ public sealed class PostgresConnectionStringTests
     }
 
     [Theory]
+    [InlineData("Host=db;Username=u", PostgresConnectionString.DefaultMaxPoolSize)]
+    [InlineData("Host=db;Username=u;Maximum Pool Size=7", 7)]
+    [InlineData("Host=db;Username=u;MaxPoolSize=7", 7)]
+    public void The_pool_stays_under_a_default_servers_connections_unless_the_string_sets_it(string connectionString, int expected)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.WithDefaults(PostgresConnectionString.Normalize(connectionString)));
+
+        Assert.Equal(expected, builder.MaxPoolSize);
+        Assert.Equal("openchat", builder.ApplicationName);
+    }
+
+    [Theory]
     [InlineData("postgres://")]
     [InlineData("Hots=typo;Username=x")]
     public void Malformed_values_are_refused(string value)

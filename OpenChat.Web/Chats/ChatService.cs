@@ -208,7 +208,12 @@ public sealed class ChatService(
             return ChatError.NotFound;
         }
 
-        var renamed = (await chats.FindChatAsync(ownerId, chatId, cancellationToken))!;
+        // Deleted in the moment since (another tab, another instance): as if it had not been there.
+        if (await chats.FindChatAsync(ownerId, chatId, cancellationToken) is not { } renamed)
+        {
+            return ChatError.NotFound;
+        }
+
         await analytics.CaptureAsync("chat.renamed", p => p["chat_id"] = chatId.ToString("D"));
         sidebar.Publish(ownerId, renamed: renamed);
         return renamed;

@@ -8,6 +8,30 @@ namespace OpenChat.Web.Storage;
 /// </summary>
 public static class PostgresConnectionString
 {
+    /// <summary>Connections per instance unless the connection string says otherwise (<c>Maximum Pool Size</c>).</summary>
+    public const int DefaultMaxPoolSize = 40;
+
+    /// <summary>
+    /// The application name, and a pool of <see cref="DefaultMaxPoolSize"/>: Npgsql's default (100) plus the listening
+    /// connection would exceed a default server's <c>max_connections</c> (100) by itself; under load the server then
+    /// refuses connections, and the breaker takes that for an outage.
+    /// </summary>
+    public static string WithDefaults(string keywordForm)
+    {
+        // Only the keys actually written count (Npgsql's own builder reports every key it knows as present).
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = keywordForm };
+        var builder = new NpgsqlConnectionStringBuilder(keywordForm);
+        builder.ApplicationName ??= "openchat";
+        if (!PoolSizeKeys.Any(written.ContainsKey))
+        {
+            builder.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    private static readonly string[] PoolSizeKeys = ["Maximum Pool Size", "MaxPoolSize"];
+
     public static string Normalize(string value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value);

@@ -39,8 +39,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var builder = new NpgsqlDataSourceBuilder(PostgresConnectionString.Normalize(options.PostgresConnectionString!));
-            builder.ConnectionStringBuilder.ApplicationName ??= "openchat";
+            var builder = new NpgsqlDataSourceBuilder(PostgresConnectionString.WithDefaults(PostgresConnectionString.Normalize(options.PostgresConnectionString!)));
             return builder.Build();
         });
         services.AddSingleton<FileStore>();

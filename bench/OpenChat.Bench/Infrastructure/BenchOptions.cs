@@ -35,6 +35,9 @@ public sealed record BenchOptions
     /// <summary><c>load</c>: mean pause between one user's requests (each pause is 0.5x to 1.5x of it).</summary>
     public TimeSpan ThinkTime { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary><c>load</c>: run the app on Postgres (a throwaway cluster, or <c>BENCH_PG_CONNECTION</c>) instead of the file store.</summary>
+    public bool Postgres { get; init; }
+
     public bool ShowHelp { get; init; }
 
     public bool ListScenarios { get; init; }
@@ -43,7 +46,7 @@ public sealed record BenchOptions
         """
         usage: OpenChat.Bench [scenario...] [--duration 10s] [--warmup 2s] [--concurrency 32] [--app path]
                               [--replies 100,1000] [--chunks 200] [--interval 20ms] [--no-code]
-                              [--users 500] [--think 1s]
+                              [--users 500] [--think 1s] [--postgres]
 
           scenario        one or more scenario names (default: all of them)
           --duration, -d  measured time per load scenario: 500ms, 10s, 1m, or plain seconds (max 10m)
@@ -57,6 +60,7 @@ public sealed record BenchOptions
           --no-code       stream: a reply script without a fenced code block
           --users         load: simulated users (1..5000, default 500)
           --think         load: mean pause between one user's requests (default 1s)
+          --postgres      load: the app on Postgres (throwaway cluster or BENCH_PG_CONNECTION), not the file store
           --list          list the scenarios
         """;
 
@@ -126,6 +130,9 @@ public sealed record BenchOptions
                     break;
                 case "--think":
                     options = options with { ThinkTime = ParseDuration(Value(), arg) };
+                    break;
+                case "--postgres":
+                    options = options with { Postgres = true };
                     break;
                 case "--no-code":
                     options = options with { NoCode = true };

@@ -39,8 +39,14 @@ public sealed partial class LoadScenario : IScenario
             // Per-identity limits (sending, running replies) stay as configured.
             ["RateLimits__Global__PermitLimit"] = "100000000",
         };
+        await using var postgres = options.Postgres ? await BenchPostgres.StartAsync(log) : null;
+        if (postgres is not null)
+        {
+            environment["ConnectionStrings__Postgres"] = await postgres.CreateDatabaseAsync("load");
+        }
+
         await using var app = await context.StartAppAsync(environment, cancellationToken);
-        await log.WriteLineAsync($"[load] app started ({app}); {options.Users} users, think time ~{Format.Seconds(options.ThinkTime)}, {Format.Seconds(options.Duration)}");
+        await log.WriteLineAsync($"[load] app started ({app}) on {(postgres is null ? "the file store" : postgres.Description)}; {options.Users} users, think time ~{Format.Seconds(options.ThinkTime)}, {Format.Seconds(options.Duration)}");
 
         using var handler = new SocketsHttpHandler
         {
@@ -74,10 +80,16 @@ public sealed partial class LoadScenario : IScenario
             $"{options.Users} users for {Format.Seconds(measured)} (after {Format.Seconds(options.WarmUp)} warm-up), loopback",
             ("what", Align.Left), ("value", Align.Right));
         var requests = stats.Requests;
+        totals.AddRow("store", postgres is null ? "files" : "Postgres");
         totals.AddRow("requests", Format.Count(requests));
         totals.AddRow("requests/s", Format.Num(requests / measured.TotalSeconds, 0));
         totals.AddRow("replies streamed by the fake upstream (whole run)", Format.Count(upstream.Replies));
         totals.AddRow("5xx answers", Format.Count(stats.ServerErrors));
+        if (stats.ServerErrors > 0)
+        {
+            await log.WriteLineAsync($"[load] the app's last warnings and errors:\n{app.RecentOutput}");
+        }
+
         totals.AddRow("transport errors", Format.Count(stats.TransportErrors));
         totals.AddRow("app RSS at start / peak / end (MB)", $"{Mb(memory.First)} / {Mb(memory.Peak)} / {Mb(memory.Last)}");
         var pages = stats.Latency(Stats.PageKinds);
