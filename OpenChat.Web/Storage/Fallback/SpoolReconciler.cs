@@ -8,6 +8,7 @@ using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage.Files;
+using OpenChat.Web.Storage.Postgres;
 
 namespace OpenChat.Web.Storage.Fallback;
 
@@ -134,21 +135,7 @@ public sealed class SpoolReconciler(NpgsqlDataSource dataSource, Spool spool, Re
                 error_kind = excluded.error_kind, updated_at = excluded.updated_at
             where m.chat_id = excluded.chat_id and m.updated_at <= excluded.updated_at
             """,
-            new
-            {
-                message.Id,
-                message.ChatId,
-                Role = message.Role.ToWireName(),
-                message.Content,
-                Status = message.Status.ToWireName(),
-                message.ModelId,
-                message.Usage?.PromptTokens,
-                message.Usage?.CompletionTokens,
-                message.Usage?.CostUsd,
-                message.ErrorKind,
-                CreatedAt = message.CreatedAt.UtcDateTime,
-                UpdatedAt = message.UpdatedAt.UtcDateTime,
-            },
+            PostgresChatRepository.Parameters(message),
             transaction,
             cancellationToken: cancellationToken));
         return rows == 1;
@@ -180,18 +167,7 @@ public sealed class SpoolReconciler(NpgsqlDataSource dataSource, Spool spool, Re
                 where exists (select 1 from messages m where m.id = @MessageId and m.chat_id = @ChatId)
                 on conflict (id) do nothing
                 """,
-                new
-                {
-                    a.Id,
-                    a.ChatId,
-                    a.MessageId,
-                    a.FileName,
-                    a.MediaType,
-                    Kind = a.Kind.ToString().ToLowerInvariant(),
-                    Size = (int)a.SizeBytes,
-                    Content = content,
-                    CreatedAt = a.CreatedAt.UtcDateTime,
-                },
+                PostgresAttachmentStore.Parameters(a, content),
                 transaction,
                 cancellationToken: cancellationToken));
         }

@@ -26,19 +26,7 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource dataSource) : IAtta
                 select @Id, c.id, @MessageId, @FileName, @MediaType, @Kind, @Size, @Content, @CreatedAt
                 from chats c where c.id = @ChatId and c.owner_id = @ownerId
                 """,
-                new
-                {
-                    a.Id,
-                    a.ChatId,
-                    a.MessageId,
-                    a.FileName,
-                    a.MediaType,
-                    Kind = a.Kind.ToString().ToLowerInvariant(),
-                    Size = (int)a.SizeBytes,
-                    Content = content,
-                    CreatedAt = a.CreatedAt.UtcDateTime,
-                    ownerId,
-                },
+                Parameters(a, content, ("ownerId", ownerId)),
                 transaction,
                 cancellationToken: cancellationToken));
             if (inserted == 0)
@@ -49,6 +37,29 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource dataSource) : IAtta
 
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>An attachment's columns as statement parameters (also used to replay the spool), plus any extra ones.</summary>
+    internal static DynamicParameters Parameters(ChatAttachment attachment, byte[] content, params (string Name, object? Value)[] extra)
+    {
+        var parameters = new DynamicParameters(new
+        {
+            attachment.Id,
+            attachment.ChatId,
+            attachment.MessageId,
+            attachment.FileName,
+            attachment.MediaType,
+            Kind = attachment.Kind.ToString().ToLowerInvariant(),
+            Size = (int)attachment.SizeBytes,
+            Content = content,
+            CreatedAt = attachment.CreatedAt.UtcDateTime,
+        });
+        foreach (var (name, value) in extra)
+        {
+            parameters.Add(name, value);
+        }
+
+        return parameters;
     }
 
     public async Task<IReadOnlyList<ChatAttachment>> ListAsync(string ownerId, Guid chatId, IReadOnlyCollection<Guid> messageIds, CancellationToken cancellationToken)

@@ -98,6 +98,8 @@ public sealed class PostgresChatRepository(NpgsqlDataSource dataSource, Instance
 
     public async Task<bool> AddMessageAsync(string ownerId, ChatMessage message, CancellationToken cancellationToken)
     {
+        var parameters = Parameters(message, ("ownerId", ownerId));
+        parameters.Add("instanceId", _instanceId, System.Data.DbType.Guid); // typed even when null: it is the value of a case
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // One statement: the insert happens only when the owner has the chat, and moves its last activity.
         var rows = await connection.ExecuteAsync(new CommandDefinition(
@@ -112,25 +114,35 @@ public sealed class PostgresChatRepository(NpgsqlDataSource dataSource, Instance
                    case when @Status = 'streaming' then @instanceId end
             from owned
             """,
-            new
-            {
-                ownerId,
-                instanceId = _instanceId,
-                message.Id,
-                message.ChatId,
-                Role = message.Role.ToWireName(),
-                message.Content,
-                Status = message.Status.ToWireName(),
-                message.ModelId,
-                message.Usage?.PromptTokens,
-                message.Usage?.CompletionTokens,
-                message.Usage?.CostUsd,
-                message.ErrorKind,
-                CreatedAt = message.CreatedAt.UtcDateTime,
-                UpdatedAt = message.UpdatedAt.UtcDateTime,
-            },
+            parameters,
             cancellationToken: cancellationToken));
         return rows == 1;
+    }
+
+    /// <summary>A message's columns as statement parameters (also used to replay the spool), plus any extra ones.</summary>
+    internal static DynamicParameters Parameters(ChatMessage message, params (string Name, object? Value)[] extra)
+    {
+        var parameters = new DynamicParameters(new
+        {
+            message.Id,
+            message.ChatId,
+            Role = message.Role.ToWireName(),
+            message.Content,
+            Status = message.Status.ToWireName(),
+            message.ModelId,
+            message.Usage?.PromptTokens,
+            message.Usage?.CompletionTokens,
+            message.Usage?.CostUsd,
+            message.ErrorKind,
+            CreatedAt = message.CreatedAt.UtcDateTime,
+            UpdatedAt = message.UpdatedAt.UtcDateTime,
+        });
+        foreach (var (name, value) in extra)
+        {
+            parameters.Add(name, value);
+        }
+
+        return parameters;
     }
 
     public async Task<IReadOnlyList<ChatMessage>> ListMessagesAsync(string ownerId, Guid chatId, MessageCursor? before, int limit, CancellationToken cancellationToken)
