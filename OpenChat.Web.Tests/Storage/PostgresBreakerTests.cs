@@ -18,6 +18,10 @@ public sealed class PostgresBreakerTests
     [InlineData("53300", true)]  // too many connections
     [InlineData("23505", false)] // unique violation: a bug or a race, not an outage
     [InlineData("42P01", false)] // undefined table
+    [InlineData("57014", false)] // statement timeout: one request's query was too slow
+    [InlineData("53200", false)] // out of memory in one query
+    [InlineData("54000", false)] // program limit (e.g. a tsvector too long)
+    [InlineData("22021", false)] // bad text (a NUL byte)
     public void A_server_error_is_an_outage_only_when_it_says_the_server_is_not_there(string sqlState, bool outage) =>
         Assert.Equal(outage, PostgresBreaker.IsOutage(new PostgresException("message", "FATAL", "FATAL", sqlState)));
 
@@ -29,6 +33,16 @@ public sealed class PostgresBreakerTests
         Assert.True(PostgresBreaker.IsOutage(new InvalidOperationException("wrapped", new IOException("broken pipe"))));
         Assert.False(PostgresBreaker.IsOutage(new InvalidOperationException("a bug")));
         Assert.False(PostgresBreaker.IsOutage(new ArgumentException("bad input")));
+    }
+
+    [Fact]
+    public void Npgsql_errors_about_one_statement_are_not_outages()
+    {
+        // What Npgsql raises itself for a statement it could not send or read (bad text, bad parameter), with the connection fine.
+        Assert.False(PostgresBreaker.IsOutage(new NpgsqlException("Exception while writing to stream", new System.Text.EncoderFallbackException("lone surrogate"))));
+        Assert.False(PostgresBreaker.IsOutage(new NpgsqlException("Can't write CLR type", new InvalidCastException())));
+        Assert.False(PostgresBreaker.IsOutage(new NpgsqlException("The statement failed")));
+        Assert.True(PostgresBreaker.IsOutage(new NpgsqlException("Exception while reading from stream", new EndOfStreamException())));
     }
 
     [Fact]

@@ -103,19 +103,19 @@ public sealed class ChatImport(IChatRepository chats, SidebarPublisher sidebar, 
                 throw new ImportException($"Chat {chatNumber} is not an object.");
             }
 
-            var title = (Text(item, "title") ?? string.Empty).Trim();
+            var title = (StorableText(item, "title", $"Chat {chatNumber}'s title") ?? string.Empty).Trim();
             if (title.Length == 0 || title.Length > Chat.MaxTitleLength)
             {
                 throw new ImportException($"Chat {chatNumber} needs a title of 1 to {Chat.MaxTitleLength} characters.");
             }
 
-            var model = Text(item, "model");
+            var model = StorableText(item, "model", $"Chat {chatNumber}'s model");
             if (model is { Length: > MaxModelLength })
             {
                 throw new ImportException($"Chat {chatNumber} names a model longer than {MaxModelLength} characters.");
             }
 
-            var createdAt = Time(item, "created_at") ?? DateTimeOffset.UtcNow.ToStoragePrecision();
+            var createdAt = Time(item, "created_at", $"Chat {chatNumber}") ?? DateTimeOffset.UtcNow.ToStoragePrecision();
             var messages = new List<ChatMessage>();
             if (item.TryGetProperty("messages", out var messageList))
             {
@@ -168,14 +168,14 @@ public sealed class ChatImport(IChatRepository chats, SidebarPublisher sidebar, 
             throw new ImportException($"{where} has an unknown role or status.");
         }
 
-        var content = Text(m, "content") ?? throw new ImportException($"{where} has no \"content\" text.");
+        var content = StorableText(m, "content", where) ?? throw new ImportException($"{where} has no \"content\" text.");
         var limit = role == MessageRole.User ? ChatLimits.MaxMessageCharacters : MaxReplyCharacters;
         if (content.Length > limit)
         {
             throw new ImportException($"{where} is longer than {limit:N0} characters.");
         }
 
-        var model = Text(m, "model");
+        var model = StorableText(m, "model", where);
         if (model is { Length: > MaxModelLength })
         {
             throw new ImportException($"{where} names a model longer than {MaxModelLength} characters.");
@@ -188,7 +188,7 @@ public sealed class ChatImport(IChatRepository chats, SidebarPublisher sidebar, 
                 u.TryGetProperty("cost_usd", out var cost) && cost.TryGetDecimal(out var c) && c >= 0 ? c : null);
         }
 
-        var at = Time(m, "created_at") ?? fallbackTime;
+        var at = Time(m, "created_at", where) ?? fallbackTime;
         return new ChatMessage(Guid.Empty, Guid.Empty, role, content, status == MessageStatus.Streaming ? MessageStatus.Interrupted : status,
             model, role == MessageRole.Assistant ? usage : null, null, at, at);
     }
@@ -199,10 +199,53 @@ public sealed class ChatImport(IChatRepository chats, SidebarPublisher sidebar, 
     private static int? Int(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.TryGetInt32(out var number) && number >= 0 ? number : null;
 
-    private static DateTimeOffset? Time(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var at)
-            ? at.ToUniversalTime().ToStoragePrecision()
-            : null;
+    /// <summary>Text as stored: a NUL or half a surrogate pair cannot be (Postgres refuses both in <c>text</c>).</summary>
+    private static string? StorableText(JsonElement element, string name, string where)
+    {
+        var text = Text(element, name);
+        if (text is not null && (text.Contains('\0', StringComparison.Ordinal) || HasLoneSurrogate(text)))
+        {
+            throw new ImportException($"{where} contains characters that cannot be stored (a NUL character or half of a surrogate pair).");
+        }
+
+        return text;
+    }
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A time between <see cref="EarliestTime"/> and <see cref="LatestTime"/> (others overflow on the way to storage).</summary>
+    private static DateTimeOffset? Time(JsonElement element, string name, string where)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || !value.TryGetDateTimeOffset(out var at))
+        {
+            return null;
+        }
+
+        if (at < EarliestTime || at >= LatestTime)
+        {
+            throw new ImportException($"{where} has a time outside the years {EarliestTime.Year} to {LatestTime.Year - 1}.");
+        }
+
+        return at.ToUniversalTime().ToStoragePrecision();
+    }
+
+    private static readonly DateTimeOffset EarliestTime = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset LatestTime = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private sealed record ImportedChat(string Title, string? Model, DateTimeOffset CreatedAt, List<ChatMessage> Messages);
 

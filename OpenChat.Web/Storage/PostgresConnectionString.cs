@@ -16,7 +16,13 @@ public static class PostgresConnectionString
     /// connection would exceed a default server's <c>max_connections</c> (100) by itself; under load the server then
     /// refuses connections, and the breaker takes that for an outage.
     /// </summary>
-    public static string WithDefaults(string keywordForm)
+    /// <remarks>
+    /// <paramref name="statementTimeout"/> becomes the server's <c>statement_timeout</c> for every connection (in the
+    /// start-up packet: no extra round trip per statement, and no statement can forget it). It is kept under Npgsql's
+    /// <c>Command Timeout</c>, so a slow statement is cancelled by the server (SQLSTATE 57014, one request's error)
+    /// before Npgsql gives up waiting (which looks like a lost connection).
+    /// </remarks>
+    public static string WithDefaults(string keywordForm, TimeSpan? statementTimeout = null)
     {
         // Only the keys actually written count (Npgsql's own builder reports every key it knows as present).
         var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = keywordForm };
@@ -25,6 +31,17 @@ public static class PostgresConnectionString
         if (!PoolSizeKeys.Any(written.ContainsKey))
         {
             builder.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
+        if (statementTimeout is { } timeout && timeout > TimeSpan.Zero)
+        {
+            if (builder.CommandTimeout > 0)
+            {
+                timeout = TimeSpan.FromMilliseconds(Math.Min(timeout.TotalMilliseconds, builder.CommandTimeout * 1000 / 2.0));
+            }
+
+            var option = $"-c statement_timeout={Math.Max(1, (long)timeout.TotalMilliseconds)}";
+            builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? option : builder.Options + " " + option;
         }
 
         return builder.ConnectionString;

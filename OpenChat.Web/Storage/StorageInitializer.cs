@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpenChat.Web.Storage.Fallback;
+using OpenChat.Web.Storage.Files;
 using OpenChat.Web.Storage.Postgres;
 
 namespace OpenChat.Web.Storage;
@@ -17,7 +18,8 @@ public sealed class StorageInitializer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var storage = options.Value;
-        Directory.CreateDirectory(storage.FullDataPath);
+        OwnerOnly.CreateFolder(storage.FullDataPath);
+        OwnerOnly.Restrict(storage.FullDataPath, folder: true); // also when an earlier version made it 0755
         if (storage.Backend == StorageBackend.Postgres)
         {
             var breaker = services.GetRequiredService<PostgresBreaker>();

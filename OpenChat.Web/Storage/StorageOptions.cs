@@ -14,6 +14,12 @@ public sealed class StorageOptions
     /// <summary>While Postgres is down, how often the app asks whether it answers again.</summary>
     public double ProbeIntervalSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Postgres cancels any statement running longer (<c>statement_timeout</c>, set for every connection of the pool).
+    /// Migrations and the spool replay lift it for themselves.
+    /// </summary>
+    public double StatementTimeoutSeconds { get; set; } = 10;
+
     public StorageBackend Backend => string.IsNullOrWhiteSpace(PostgresConnectionString) ? StorageBackend.File : StorageBackend.Postgres;
 
     public string FullDataPath => Path.GetFullPath(DataPath);

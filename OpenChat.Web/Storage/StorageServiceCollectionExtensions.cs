@@ -8,7 +8,6 @@ using OpenChat.Web.Chats.Search;
 using OpenChat.Web.Chats.Usage;
 using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using OpenChat.Web.Storage.Fallback;
 using OpenChat.Web.Storage.Files;
 using OpenChat.Web.Storage.Postgres;
@@ -32,6 +31,7 @@ public static class StorageServiceCollectionExtensions
             })
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataPath), "Storage:DataPath must name a folder, for example ./data.")
             .Validate(o => o.ProbeIntervalSeconds is > 0 and <= 3600, "Storage:ProbeIntervalSeconds must be between 0 and 3600 seconds, for example 5.")
+            .Validate(o => o.StatementTimeoutSeconds is > 0 and <= 3600, "Storage:StatementTimeoutSeconds must be between 0 and 3600 seconds, for example 10.")
             .Validate(o => o.Backend == StorageBackend.File || IsValidConnectionString(o.PostgresConnectionString!),
                 "ConnectionStrings:Postgres (DATABASE_URL) must be a postgres://user:password@host:port/database URL or an Npgsql connection string (Host=...;Username=...).")
             .ValidateOnStart();
@@ -39,7 +39,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var builder = new NpgsqlDataSourceBuilder(PostgresConnectionString.WithDefaults(PostgresConnectionString.Normalize(options.PostgresConnectionString!)));
+            var builder = new NpgsqlDataSourceBuilder(PostgresConnectionString.WithDefaults(
+                PostgresConnectionString.Normalize(options.PostgresConnectionString!), TimeSpan.FromSeconds(options.StatementTimeoutSeconds)));
             return builder.Build();
         });
         services.AddSingleton<FileStore>();
@@ -67,10 +68,16 @@ public static class StorageServiceCollectionExtensions
         services.AddHostedService<StorageBannerPublisher>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
 
-        services.AddDataProtection().SetApplicationName("OpenChat");
+        var dataProtection = services.AddDataProtection().SetApplicationName("OpenChat");
+        if (KeyRingCertificate.Load(configuration) is { } certificate)
+        {
+            // Keys are written encrypted to the certificate (in Postgres and in the folder), and read back with it.
+            dataProtection.ProtectKeysWithCertificate(certificate);
+        }
+
         services.AddSingleton<PostgresXmlRepository>();
-        services.AddSingleton(sp => new FileSystemXmlRepository(
-            Directory.CreateDirectory(Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataPath, "keys")),
+        services.AddSingleton(sp => new OwnerOnlyXmlRepository(
+            Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataPath, "keys"),
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<FallbackXmlRepository>();
         services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
@@ -78,7 +85,7 @@ public static class StorageServiceCollectionExtensions
             // With Postgres the ring is also copied into the data folder, so it still works while Postgres is down.
             o.XmlRepository = Backend(sp) == StorageBackend.Postgres
                 ? sp.GetRequiredService<FallbackXmlRepository>()
-                : sp.GetRequiredService<FileSystemXmlRepository>();
+                : sp.GetRequiredService<OwnerOnlyXmlRepository>();
         });
 
         return services;

@@ -64,6 +64,7 @@ public abstract class AccountForm : PageModel
         && returnUrl.Length <= 2048
         && returnUrl[0] == '/'
         && (returnUrl.Length == 1 || (returnUrl[1] != '/' && returnUrl[1] != '\\'))
+        && returnUrl.All(char.IsAscii) // a Location header carries ASCII only (anything else was a 500)
         && !returnUrl.Any(char.IsControl)
         && !returnUrl.StartsWith("/account/sign-", StringComparison.OrdinalIgnoreCase);
 }

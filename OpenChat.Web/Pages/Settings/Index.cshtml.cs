@@ -246,7 +246,8 @@ public sealed class IndexModel(
     private LocalRedirectResult RedirectBack()
     {
         var referer = Request.Headers.Referer.ToString();
-        return Uri.TryCreate(referer, UriKind.Absolute, out var uri) && uri.Authority == Request.Host.Value
+        // The path of a same-host Referer can still name another host (http://host//evil.example/): local paths only.
+        return Uri.TryCreate(referer, UriKind.Absolute, out var uri) && uri.Authority == Request.Host.Value && Url.IsLocalUrl(uri.PathAndQuery)
             ? LocalRedirect(uri.PathAndQuery)
             : LocalRedirect("/settings");
     }

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using OpenChat.Web.Storage.Files;
 using OpenChat.Web.Storage.Postgres;
 
 namespace OpenChat.Web.Storage.Fallback;
@@ -9,7 +10,7 @@ namespace OpenChat.Web.Storage.Fallback;
 /// to Postgres is mirrored there, so cookies and saved keys still decrypt when Postgres is down (even at start-up).
 /// A key made during an outage lives in the folder and is pushed to Postgres when it answers (<see cref="SyncToPostgres"/>).
 /// </summary>
-public sealed class FallbackXmlRepository(PostgresXmlRepository postgres, FileSystemXmlRepository files, PostgresBreaker breaker) : IXmlRepository
+public sealed class FallbackXmlRepository(PostgresXmlRepository postgres, OwnerOnlyXmlRepository files, PostgresBreaker breaker) : IXmlRepository
 {
     public IReadOnlyCollection<XElement> GetAllElements()
     {

@@ -52,15 +52,27 @@ public sealed class PostgresBreaker(IOptions<StorageOptions> options, ILogger<Po
         }
     }
 
-    /// <summary>True for failures that mean "Postgres is not there", as opposed to a bad query.</summary>
+    /// <summary>
+    /// True for failures that mean "Postgres is not there" (refused or timed-out connections, a broken connection, a
+    /// server shutting down or out of connections), as opposed to one statement failing: a statement cancelled by
+    /// <c>statement_timeout</c>, bad text, a bug. Only the former may open the breaker, or one visitor's slow search
+    /// would switch everyone to the spool.
+    /// </summary>
     public static bool IsOutage(Exception e) => e switch
     {
-        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) || // connection exception
-                                pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || // shutting down, cannot connect now
-                                pg.SqlState.StartsWith("53", StringComparison.Ordinal),    // out of connections, memory, disk
-        NpgsqlException => true, // everything else Npgsql raises itself: refused, broken stream, timeout
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) ||    // connection exception
+                                pg.SqlState.StartsWith("57P", StringComparison.Ordinal) ||   // shutting down, cannot connect now
+                                pg.SqlState == PostgresErrorCodes.TooManyConnections,
+        // What Npgsql raises itself is an outage only when the network under it failed (refused, reset, timed out).
+        NpgsqlException npgsql => npgsql.InnerException is { } inner && IsNetworkFailure(inner),
+        _ => IsNetworkFailure(e) || (e.InnerException is { } inner && IsOutage(inner)),
+    };
+
+    private static bool IsNetworkFailure(Exception e) => e switch
+    {
         SocketException or TimeoutException or IOException => true,
-        _ => e.InnerException is { } inner && IsOutage(inner),
+        PostgresException or NpgsqlException => IsOutage(e),
+        _ => e.InnerException is { } inner && IsNetworkFailure(inner),
     };
 
     public void Trip(Exception cause)

@@ -51,8 +51,8 @@ public sealed class Spool
     public void AddTombstone(string ownerId, Guid chatId)
     {
         Store.OwnerFolder(ownerId); // validates the owner id for a file name
-        var folder = Directory.CreateDirectory(Path.Combine(Root, TombstonesFolder)).FullName;
-        File.WriteAllBytes(Path.Combine(folder, $"{ownerId}~{chatId:N}"), []);
+        var folder = OwnerOnly.CreateFolder(Path.Combine(Root, TombstonesFolder)).FullName;
+        OwnerOnly.WriteAllBytes(Path.Combine(folder, $"{ownerId}~{chatId:N}"), []);
     }
 
     public bool HasTombstone(string ownerId, Guid chatId) =>

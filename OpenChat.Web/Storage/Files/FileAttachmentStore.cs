@@ -26,7 +26,7 @@ public sealed class FileAttachmentStore(FileStore store) : IAttachmentStore
             return false;
         }
 
-        var folder = Directory.CreateDirectory(Path.Combine(chatFolder, Folder)).FullName;
+        var folder = OwnerOnly.CreateFolder(Path.Combine(chatFolder, Folder)).FullName;
         foreach (var (attachment, content) in attachments)
         {
             await WriteBytesAtomicAsync(Path.Combine(folder, $"{attachment.Id:N}.bin"), content, cancellationToken);
@@ -90,7 +90,7 @@ public sealed class FileAttachmentStore(FileStore store) : IAttachmentStore
         var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            await using (var stream = OwnerOnly.Open(temporary, FileMode.CreateNew, FileAccess.Write, 81920, FileOptions.Asynchronous))
             {
                 await stream.WriteAsync(content, cancellationToken);
                 await stream.FlushAsync(cancellationToken);

@@ -259,8 +259,8 @@ public sealed class FileChatRepository(FileStore store) : IChatRepository
         var marker = Path.Combine(store.Root, StreamingFolder, $"{ownerId}~{chatId:N}~{messageId:N}");
         if (streaming)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
-            File.WriteAllBytes(marker, []);
+            OwnerOnly.CreateFolder(Path.GetDirectoryName(marker)!);
+            OwnerOnly.WriteAllBytes(marker, []);
         }
         else if (File.Exists(marker))
         {

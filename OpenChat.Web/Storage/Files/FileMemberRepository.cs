@@ -18,10 +18,10 @@ public sealed class FileMemberRepository(FileStore store) : IMemberRepository, I
     public async Task<bool> CreateAsync(Member member, CancellationToken cancellationToken)
     {
         var index = EmailIndexPath(member.Email);
-        Directory.CreateDirectory(Path.GetDirectoryName(index)!);
+        OwnerOnly.CreateFolder(Path.GetDirectoryName(index)!);
         try
         {
-            await using var stream = new FileStream(index, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            await using var stream = OwnerOnly.Open(index, FileMode.CreateNew, FileAccess.Write);
             await stream.WriteAsync(Encoding.UTF8.GetBytes(member.Id.ToString("D")), cancellationToken);
             stream.Flush(flushToDisk: true);
         }
@@ -106,7 +106,7 @@ public sealed class FileMemberRepository(FileStore store) : IMemberRepository, I
         var fromChats = Path.Combine(from, "chats");
         if (Directory.Exists(fromChats))
         {
-            Directory.CreateDirectory(Path.Combine(to, "chats"));
+            OwnerOnly.CreateFolder(Path.Combine(to, "chats"));
             foreach (var chatFolder in Directory.EnumerateDirectories(fromChats))
             {
                 if (!Guid.TryParse(Path.GetFileName(chatFolder), out var chatId))
@@ -131,8 +131,8 @@ public sealed class FileMemberRepository(FileStore store) : IMemberRepository, I
         var ledger = Path.Combine(from, FileReplyLedger.FileName);
         if (File.Exists(ledger))
         {
-            Directory.CreateDirectory(to);
-            await File.AppendAllTextAsync(Path.Combine(to, FileReplyLedger.FileName), await File.ReadAllTextAsync(ledger, cancellationToken), cancellationToken);
+            OwnerOnly.CreateFolder(to);
+            await OwnerOnly.AppendAllTextAsync(Path.Combine(to, FileReplyLedger.FileName), await File.ReadAllTextAsync(ledger, cancellationToken), cancellationToken);
             File.Delete(ledger);
         }
 

@@ -18,8 +18,8 @@ public sealed class FileReplyLedger(FileStore store) : IReplyLedger
     {
         var path = Path.Combine(store.OwnerFolder(ownerId), FileName);
         using var _ = await store.LockAsync(LedgerLock, cancellationToken);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await File.AppendAllTextAsync(path, string.Create(CultureInfo.InvariantCulture, $"{at.UtcTicks} {source.ToWireName()}\n"), cancellationToken);
+        OwnerOnly.CreateFolder(Path.GetDirectoryName(path)!);
+        await OwnerOnly.AppendAllTextAsync(path, string.Create(CultureInfo.InvariantCulture, $"{at.UtcTicks} {source.ToWireName()}\n"), cancellationToken);
         if (new FileInfo(path).Length > CompactAboveBytes)
         {
             var keep = (await File.ReadAllLinesAsync(path, cancellationToken))

@@ -78,12 +78,12 @@ public sealed partial class FileStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var folder = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(folder);
+        OwnerOnly.CreateFolder(folder);
         var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
             var bytes = JsonSerializer.SerializeToUtf8Bytes(value, Json);
-            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            await using (var stream = OwnerOnly.Open(temporary, FileMode.CreateNew, FileAccess.Write, bufferSize: 0))
             {
                 stream.Write(bytes);
                 if (durable)
@@ -105,7 +105,11 @@ public sealed partial class FileStore
     {
         var folder = Path.GetDirectoryName(path)!;
         var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        await File.WriteAllTextAsync(temporary, text, cancellationToken);
+        await using (var stream = OwnerOnly.Open(temporary, FileMode.CreateNew, FileAccess.Write))
+        {
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), cancellationToken);
+        }
+
         File.Move(temporary, path, overwrite: true);
     }
 

@@ -60,6 +60,9 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger
     {
         var scripts = LoadScripts();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // Waiting for another instance's migrations, or building an index on a big table, may take longer than a
+        // request's statement_timeout (the session setting is reset when the connection goes back to the pool).
+        await connection.ExecuteAsync(new CommandDefinition("set statement_timeout = 0", cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_lock(@key)", new { key = AdvisoryLockKey }, cancellationToken: cancellationToken));
         try
         {
