@@ -60,7 +60,7 @@ public sealed class DataFolderPermissionTests
     }
 
     [Fact]
-    public async Task With_a_certificate_configured_the_key_ring_is_encrypted_at_rest()
+    public async Task With_a_certificate_configured_the_key_ring_is_encrypted_at_rest_and_read_back_after_a_restart()
     {
         var folder = Directory.CreateTempSubdirectory("openchat-dpcert-").FullName;
         using var rsa = RSA.Create(2048);
@@ -68,17 +68,21 @@ public sealed class DataFolderPermissionTests
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
         var pfx = Path.Combine(folder, "keyring.pfx");
         await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pkcs12, "pfx-password"));
-        using var app = new AppHost(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
+            ["Storage:DataPath"] = Path.Combine(folder, "data"),
             ["DataProtection:CertificatePath"] = pfx,
             ["DataProtection:CertificatePassword"] = "pfx-password",
-        }).Start();
-        using var guest = new GuestSession(app);
+        };
+        var cookies = new CookieContainer();
+        using (var first = new AppHost(settings).Start())
+        {
+            using var guest = new GuestSession(first, cookies);
+            // A guest now, in a cookie the key ring protects.
+            await guest.ImportChatAsync(ExportDocument.Of("Kept across restarts", null, [new ExportDocument.Turn("user", "hello", DateTimeOffset.UtcNow)]));
+        }
 
-        await guest.StartChatAsync("Make me a guest");
-        var page = await guest.GetDocumentAsync("/chat");
-
-        var keys = Directory.GetFiles(Path.Combine(app.DataPath, "keys"), "*.xml");
+        var keys = Directory.GetFiles(Path.Combine(folder, "data", "keys"), "*.xml");
         Assert.NotEmpty(keys);
         Assert.All(keys, k =>
         {
@@ -86,6 +90,12 @@ public sealed class DataFolderPermissionTests
             Assert.Contains("EncryptedXml", xml, StringComparison.Ordinal);
             Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
         });
-        Assert.Single(page.QuerySelectorAll("#chat-list .chat-item"));
+
+        // A new process reads the encrypted ring back with the certificate: the guest's cookie still names the guest.
+        using var second = new AppHost(settings).Start();
+        using var again = new GuestSession(second, cookies);
+        var page = await again.GetDocumentAsync("/chat");
+        Assert.Contains("Kept across restarts", Assert.Single(page.QuerySelectorAll("#chat-list .chat-item")).TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain(second.LogLines, l => l.Contains("Error unprotecting", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -53,7 +53,7 @@ public sealed class PostgresBreakerTests
         Task<string> Postgres()
         {
             postgresCalls++;
-            return breaker.IsOpen || postgresCalls > 1 ? Task.FromResult("postgres") : throw new NpgsqlException("refused");
+            return breaker.IsOpen || postgresCalls > 1 ? Task.FromResult("postgres") : throw new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused));
         }
 
         Assert.Equal("spool", await breaker.RunAsync(Postgres, () => Task.FromResult("spool"), default));

@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using OpenChat.Web.Storage;
 
 namespace OpenChat.Web.Chats;
@@ -7,9 +9,10 @@ namespace OpenChat.Web.Chats;
 /// Reads a JSON export (<see cref="ChatExport"/>'s format, one chat or many) back in. The whole file is
 /// checked before anything is written; each chat is created with new ids (an import never overwrites or
 /// collides with a chat, and importing twice gives two copies). Titles, models, roles, text, order, times
-/// and usage are kept; a reply that was still being written is imported as interrupted.
+/// and usage are kept; a reply that was still being written is imported as interrupted. What the owner would keep
+/// afterwards must fit <see cref="ChatQuotas"/>.
 /// </summary>
-public sealed class ChatImport(IChatRepository chats, SidebarPublisher sidebar, ILogger<ChatImport> logger)
+public sealed class ChatImport(IChatRepository chats, SidebarPublisher sidebar, IOptions<ChatQuotas> quotas)
 {
     public const long MaxFileBytes = 10 * 1024 * 1024;
     public const int MaxChats = 1_000;
@@ -35,26 +38,19 @@ public sealed class ChatImport(IChatRepository chats, SidebarPublisher sidebar, 
             return Refuse(e.Message);
         }
 
+        var adding = new OwnerFootprint(parsed.Count, parsed.Sum(c => (long)c.Messages.Count), parsed.Sum(c => c.Messages.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Content))));
+        if (quotas.Value.Refusal(await chats.FootprintAsync(ownerId, cancellationToken), adding) is { } overQuota)
+        {
+            return Refuse(overQuota);
+        }
+
         var created = new List<Guid>(parsed.Count);
         foreach (var chat in parsed)
         {
             var chatId = Guid.CreateVersion7();
-            var messages = chat.Messages;
-            await chats.CreateChatAsync(new Chat(chatId, ownerId, chat.Title, true, chat.Model, chat.CreatedAt, chat.CreatedAt, chat.CreatedAt), cancellationToken);
-            try
-            {
-                foreach (var message in messages)
-                {
-                    await chats.AddMessageAsync(ownerId, message with { Id = Guid.CreateVersion7(), ChatId = chatId }, cancellationToken);
-                }
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Import of a chat failed part way; removing it");
-                await chats.DeleteChatAsync(ownerId, chatId, CancellationToken.None);
-                throw;
-            }
-
+            var messages = chat.Messages.Select(m => m with { Id = Guid.CreateVersion7(), ChatId = chatId }).ToList();
+            var last = messages.Count > 0 && messages[^1].CreatedAt > chat.CreatedAt ? messages[^1].CreatedAt : chat.CreatedAt;
+            await chats.ImportChatAsync(new Chat(chatId, ownerId, chat.Title, true, chat.Model, chat.CreatedAt, last, last), messages, cancellationToken);
             created.Add(chatId);
         }
 
@@ -193,8 +189,18 @@ public sealed class ChatImport(IChatRepository chats, SidebarPublisher sidebar, 
             model, role == MessageRole.Assistant ? usage : null, null, at, at);
     }
 
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? Text(JsonElement element, string name)
+    {
+        try
+        {
+            return element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped half of a surrogate pair (\ud800) is valid JSON but not text.
+            throw new ImportException("That file has text with characters that cannot be stored (half of a surrogate pair).");
+        }
+    }
 
     private static int? Int(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.TryGetInt32(out var number) && number >= 0 ? number : null;

@@ -9,6 +9,10 @@ public static class ChatsServiceCollectionExtensions
         services.AddSingleton<ChatService>();
         services.AddSingleton<ChatExport>();
         services.AddSingleton<ChatImport>();
+        services.AddOptions<ChatQuotas>()
+            .BindConfiguration(ChatQuotas.Section)
+            .Validate(q => q.Chats >= 1 && q.Messages >= 1 && q.TextBytes >= 1, "Quotas:Chats, Quotas:Messages and Quotas:TextBytes must each be at least 1.")
+            .ValidateOnStart();
         services.AddSingleton<ChatMarkdownExport>();
         services.AddHostedService<Usage.ChatUsagePublisher>();
         return services;

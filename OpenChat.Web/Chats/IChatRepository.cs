@@ -44,4 +44,13 @@ public interface IChatRepository
     /// </summary>
     /// <returns>How many replies were marked.</returns>
     Task<int> InterruptStreamingMessagesAsync(DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a new chat, as given, with all its messages (an import): all or nothing where the store allows it,
+    /// and without the per-message work of <see cref="AddMessageAsync"/>.
+    /// </summary>
+    Task ImportChatAsync(Chat chat, IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken);
+
+    /// <summary>How much an owner keeps: chats, messages, and bytes of message text (for <see cref="ChatQuotas"/>).</summary>
+    Task<OwnerFootprint> FootprintAsync(string ownerId, CancellationToken cancellationToken);
 }

@@ -13,6 +13,7 @@ namespace OpenChat.Web.Pages.Settings;
 /// handler (<c>/settings/key</c>, <c>/settings/appearance</c>, …); with htmx the section is re-rendered in place.
 /// </summary>
 [Web.RateLimiting.RateLimited(Web.RateLimiting.RateLimitKind.KeySave, Handler = "Key")]
+[Web.RateLimiting.RateLimited(Web.RateLimiting.RateLimitKind.Import, Handler = "Import")]
 // An import file may be up to 10 MB; every other settings form stays under the 64 KB default.
 [HandlerRequestSizeLimit("import", ChatImport.MaxFileBytes + (64 * 1024))]
 public sealed class IndexModel(

@@ -10,25 +10,25 @@ namespace OpenChat.Web.Storage.Fallback;
 /// </summary>
 public sealed class FallbackAttachmentStore(PostgresAttachmentStore postgres, Spool spool, PostgresBreaker breaker, FallbackTelemetry telemetry) : IAttachmentStore
 {
-    private readonly FileAttachmentStore _spooled = new(spool.Store);
+    private readonly Failover<IAttachmentStore> _failover = new(postgres, new FileAttachmentStore(spool.Store), breaker);
 
-    public Task<bool> AddAsync(string ownerId, IReadOnlyList<StoredAttachment> attachments, CancellationToken cancellationToken) => breaker.RunAsync(
-        () => postgres.AddAsync(ownerId, attachments, cancellationToken),
-        async () =>
-        {
-            var added = await _spooled.AddAsync(ownerId, attachments, cancellationToken);
-            await telemetry.UsedAsync("attach", attachments.Count > 0 ? attachments[0].Attachment.ChatId : null);
-            return added;
-        },
-        cancellationToken);
+    public Task<bool> AddAsync(string ownerId, IReadOnlyList<StoredAttachment> attachments, CancellationToken cancellationToken) =>
+        _failover.RunAsync(
+            async store =>
+            {
+                var added = await store.AddAsync(ownerId, attachments, cancellationToken);
+                if (breaker.IsOpen)
+                {
+                    await telemetry.UsedAsync("attach", attachments.Count > 0 ? attachments[0].Attachment.ChatId : null);
+                }
 
-    public Task<IReadOnlyList<ChatAttachment>> ListAsync(string ownerId, Guid chatId, IReadOnlyCollection<Guid> messageIds, CancellationToken cancellationToken) => breaker.RunAsync(
-        () => postgres.ListAsync(ownerId, chatId, messageIds, cancellationToken),
-        () => _spooled.ListAsync(ownerId, chatId, messageIds, cancellationToken),
-        cancellationToken);
+                return added;
+            },
+            cancellationToken);
 
-    public Task<StoredAttachment?> FindAsync(string ownerId, Guid chatId, Guid attachmentId, CancellationToken cancellationToken) => breaker.RunAsync(
-        () => postgres.FindAsync(ownerId, chatId, attachmentId, cancellationToken),
-        () => _spooled.FindAsync(ownerId, chatId, attachmentId, cancellationToken),
-        cancellationToken);
+    public Task<IReadOnlyList<ChatAttachment>> ListAsync(string ownerId, Guid chatId, IReadOnlyCollection<Guid> messageIds, CancellationToken cancellationToken) =>
+        _failover.RunAsync(s => s.ListAsync(ownerId, chatId, messageIds, cancellationToken), cancellationToken);
+
+    public Task<StoredAttachment?> FindAsync(string ownerId, Guid chatId, Guid attachmentId, CancellationToken cancellationToken) =>
+        _failover.RunAsync(s => s.FindAsync(ownerId, chatId, attachmentId, cancellationToken), cancellationToken);
 }

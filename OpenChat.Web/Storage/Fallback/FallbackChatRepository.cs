@@ -229,6 +229,27 @@ public sealed class FallbackChatRepository(
         },
         cancellationToken);
 
+    /// <summary>An import is not what the outage view needs: nothing of it is remembered (it shows once listed or read).</summary>
+    public Task ImportChatAsync(Chat chat, IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken) => breaker.RunAsync(
+        async () =>
+        {
+            await postgres.ImportChatAsync(chat, messages, cancellationToken);
+            return true;
+        },
+        async () =>
+        {
+            await spool.Chats.ImportChatAsync(chat, messages, cancellationToken);
+            await telemetry.UsedAsync("create", chat.Id);
+            return true;
+        },
+        cancellationToken);
+
+    /// <summary>While Postgres is down, what the spool holds (quotas are then lenient rather than refusing everyone).</summary>
+    public Task<OwnerFootprint> FootprintAsync(string ownerId, CancellationToken cancellationToken) => breaker.RunAsync(
+        () => postgres.FootprintAsync(ownerId, cancellationToken),
+        () => spool.Chats.FootprintAsync(ownerId, cancellationToken),
+        cancellationToken);
+
     public void Dispose() => _copying.Dispose();
 
     /// <summary>Makes sure the spool has the chat, copying what this instance knows of it from Postgres.</summary>

@@ -8,15 +8,11 @@ namespace OpenChat.Web.Storage.Fallback;
 /// <summary>Full-text search in Postgres; while it is down, a scan of what the spool holds.</summary>
 public sealed class FallbackChatSearch(PostgresChatSearch postgres, Spool spool, PostgresBreaker breaker) : IChatSearch
 {
-    private readonly FileChatSearch _spooled = new(spool.Store);
+    private readonly Failover<IChatSearch> _failover = new(postgres, new FileChatSearch(spool.Store), breaker);
 
-    public Task<IReadOnlyList<SearchHit>> SearchAsync(string ownerId, SearchQuery query, int limit, CancellationToken cancellationToken) => breaker.RunAsync(
-        () => postgres.SearchAsync(ownerId, query, limit, cancellationToken),
-        () => _spooled.SearchAsync(ownerId, query, limit, cancellationToken),
-        cancellationToken);
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(string ownerId, SearchQuery query, int limit, CancellationToken cancellationToken) =>
+        _failover.RunAsync(s => s.SearchAsync(ownerId, query, limit, cancellationToken), cancellationToken);
 
-    public Task<MessageCursor?> LocateMessageAsync(string ownerId, Guid chatId, Guid messageId, CancellationToken cancellationToken) => breaker.RunAsync(
-        () => postgres.LocateMessageAsync(ownerId, chatId, messageId, cancellationToken),
-        () => _spooled.LocateMessageAsync(ownerId, chatId, messageId, cancellationToken),
-        cancellationToken);
+    public Task<MessageCursor?> LocateMessageAsync(string ownerId, Guid chatId, Guid messageId, CancellationToken cancellationToken) =>
+        _failover.RunAsync(s => s.LocateMessageAsync(ownerId, chatId, messageId, cancellationToken), cancellationToken);
 }

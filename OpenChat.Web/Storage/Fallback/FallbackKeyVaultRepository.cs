@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage.Postgres;
 
@@ -10,7 +9,7 @@ namespace OpenChat.Web.Storage.Fallback;
 /// </summary>
 public sealed class FallbackKeyVaultRepository(PostgresKeyVaultRepository postgres, Spool spool, PostgresBreaker breaker) : IKeyVaultRepository
 {
-    private readonly ConcurrentDictionary<string, StoredKey?> _seen = new(StringComparer.Ordinal);
+    private readonly LastSeen<string, StoredKey?> _seen = new(LastSeenLimits.Owners, comparer: StringComparer.Ordinal);
 
     public Task<StoredKey?> FindAsync(string ownerId, CancellationToken cancellationToken) => breaker.RunAsync(
         async () => Seen(ownerId, await postgres.FindAsync(ownerId, cancellationToken)),
@@ -27,7 +26,7 @@ public sealed class FallbackKeyVaultRepository(PostgresKeyVaultRepository postgr
         async () =>
         {
             await spool.Keys.SaveAsync(key, cancellationToken);
-            _seen.TryRemove(key.OwnerId, out _);
+            _seen.Remove(key.OwnerId);
             return true;
         },
         cancellationToken);
@@ -35,7 +34,7 @@ public sealed class FallbackKeyVaultRepository(PostgresKeyVaultRepository postgr
     public Task<bool> RemoveAsync(string ownerId, CancellationToken cancellationToken) => breaker.RunAsync(
         async () =>
         {
-            _seen.TryRemove(ownerId, out _);
+            _seen.Remove(ownerId);
             return await postgres.RemoveAsync(ownerId, cancellationToken);
         },
         () => throw new StorageUnavailableException(),
@@ -43,12 +42,7 @@ public sealed class FallbackKeyVaultRepository(PostgresKeyVaultRepository postgr
 
     private StoredKey? Seen(string ownerId, StoredKey? key)
     {
-        if (_seen.Count > 50_000)
-        {
-            _seen.Clear();
-        }
-
-        _seen[ownerId] = key;
+        _seen.Set(ownerId, key);
         return key;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Storage.Postgres;
 
@@ -11,14 +10,14 @@ namespace OpenChat.Web.Storage.Fallback;
 /// </summary>
 public sealed class FallbackMemberRepository(PostgresMemberRepository postgres, PostgresBreaker breaker) : IMemberRepository
 {
-    private readonly ConcurrentDictionary<Guid, Member> _seen = new();
+    private readonly LastSeen<Guid, Member> _seen = new(LastSeenLimits.Owners);
 
     public Task<bool> CreateAsync(Member member, CancellationToken cancellationToken) =>
         PostgresOnly(() => postgres.CreateAsync(member, cancellationToken), cancellationToken);
 
     public Task<Member?> FindAsync(Guid id, CancellationToken cancellationToken) => breaker.RunAsync(
         async () => Seen(await postgres.FindAsync(id, cancellationToken)),
-        () => _seen.TryGetValue(id, out var member) ? Task.FromResult<Member?>(member) : throw new StorageUnavailableException(),
+        () => _seen.TryGet(id, out var member) ? Task.FromResult<Member?>(member) : throw new StorageUnavailableException(),
         cancellationToken);
 
     public Task<Member?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
@@ -35,7 +34,7 @@ public sealed class FallbackMemberRepository(PostgresMemberRepository postgres, 
 
     public Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        _seen.TryRemove(id, out _);
+        _seen.Remove(id);
         return PostgresOnly(() => postgres.DeleteAsync(id, cancellationToken), cancellationToken);
     }
 
@@ -43,12 +42,7 @@ public sealed class FallbackMemberRepository(PostgresMemberRepository postgres, 
     {
         if (member is not null)
         {
-            if (_seen.Count > 50_000)
-            {
-                _seen.Clear();
-            }
-
-            _seen[member.Id] = member;
+            _seen.Set(member.Id, member);
         }
 
         return member;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Storage.Postgres;
 
@@ -7,7 +6,7 @@ namespace OpenChat.Web.Storage.Fallback;
 /// <summary>Preferences: saved to the spool while Postgres is down; read from the spool, else as last seen.</summary>
 public sealed class FallbackPreferenceRepository(PostgresPreferenceRepository postgres, Spool spool, PostgresBreaker breaker) : IPreferenceRepository
 {
-    private readonly ConcurrentDictionary<string, Preferences?> _seen = new(StringComparer.Ordinal);
+    private readonly LastSeen<string, Preferences?> _seen = new(LastSeenLimits.Owners, comparer: StringComparer.Ordinal);
 
     public Task<Preferences?> FindAsync(string ownerId, CancellationToken cancellationToken) => breaker.RunAsync(
         async () => Seen(ownerId, await postgres.FindAsync(ownerId, cancellationToken)),
@@ -24,19 +23,14 @@ public sealed class FallbackPreferenceRepository(PostgresPreferenceRepository po
         async () =>
         {
             await spool.Preferences.SaveAsync(preferences, cancellationToken);
-            _seen.TryRemove(preferences.OwnerId, out _);
+            _seen.Remove(preferences.OwnerId);
             return true;
         },
         cancellationToken);
 
     private Preferences? Seen(string ownerId, Preferences? preferences)
     {
-        if (_seen.Count > 50_000)
-        {
-            _seen.Clear();
-        }
-
-        _seen[ownerId] = preferences;
+        _seen.Set(ownerId, preferences);
         return preferences;
     }
 }

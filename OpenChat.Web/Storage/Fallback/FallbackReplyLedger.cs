@@ -10,21 +10,11 @@ namespace OpenChat.Web.Storage.Fallback;
 /// </summary>
 public sealed class FallbackReplyLedger(PostgresReplyLedger postgres, Spool spool, PostgresBreaker breaker) : IReplyLedger
 {
-    public Task RecordAsync(string ownerId, KeySource source, DateTimeOffset at, CancellationToken cancellationToken) => breaker.RunAsync(
-        async () =>
-        {
-            await postgres.RecordAsync(ownerId, source, at, cancellationToken);
-            return true;
-        },
-        async () =>
-        {
-            await spool.Ledger.RecordAsync(ownerId, source, at, cancellationToken);
-            return true;
-        },
-        cancellationToken);
+    private readonly Failover<IReplyLedger> _failover = new(postgres, spool.Ledger, breaker);
 
-    public Task<int> CountSinceAsync(string ownerId, KeySource source, DateTimeOffset since, CancellationToken cancellationToken) => breaker.RunAsync(
-        () => postgres.CountSinceAsync(ownerId, source, since, cancellationToken),
-        () => spool.Ledger.CountSinceAsync(ownerId, source, since, cancellationToken),
-        cancellationToken);
+    public Task RecordAsync(string ownerId, KeySource source, DateTimeOffset at, CancellationToken cancellationToken) =>
+        _failover.RunAsync(l => l.RecordAsync(ownerId, source, at, cancellationToken), cancellationToken);
+
+    public Task<int> CountSinceAsync(string ownerId, KeySource source, DateTimeOffset since, CancellationToken cancellationToken) =>
+        _failover.RunAsync(l => l.CountSinceAsync(ownerId, source, since, cancellationToken), cancellationToken);
 }

@@ -7,15 +7,11 @@ namespace OpenChat.Web.Storage.Fallback;
 /// <summary>Usage from Postgres; while it is down, only what the spool holds (the outage's replies) is counted.</summary>
 public sealed class FallbackUsageReport(PostgresUsageReport postgres, Spool spool, PostgresBreaker breaker) : IUsageReport
 {
-    private readonly FileUsageReport _spooled = new(spool.Store);
+    private readonly Failover<IUsageReport> _failover = new(postgres, new FileUsageReport(spool.Store), breaker);
 
-    public Task<UsageTotals> ChatTotalAsync(string ownerId, Guid chatId, CancellationToken cancellationToken) => breaker.RunAsync(
-        () => postgres.ChatTotalAsync(ownerId, chatId, cancellationToken),
-        () => _spooled.ChatTotalAsync(ownerId, chatId, cancellationToken),
-        cancellationToken);
+    public Task<UsageTotals> ChatTotalAsync(string ownerId, Guid chatId, CancellationToken cancellationToken) =>
+        _failover.RunAsync(r => r.ChatTotalAsync(ownerId, chatId, cancellationToken), cancellationToken);
 
-    public Task<IReadOnlyList<DailyUsage>> DailyAsync(string ownerId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) => breaker.RunAsync(
-        () => postgres.DailyAsync(ownerId, firstDay, lastDay, cancellationToken),
-        () => _spooled.DailyAsync(ownerId, firstDay, lastDay, cancellationToken),
-        cancellationToken);
+    public Task<IReadOnlyList<DailyUsage>> DailyAsync(string ownerId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
+        _failover.RunAsync(r => r.DailyAsync(ownerId, firstDay, lastDay, cancellationToken), cancellationToken);
 }

@@ -45,7 +45,7 @@ public sealed class Spool
         }
 
         return Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
-            .Count(path => !Path.GetFileName(path).StartsWith('.') && !path.Contains($"{Path.DirectorySeparatorChar}streaming{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+            .Count(path => !Path.GetFileName(path).StartsWith('.') && Path.GetFileName(path) != FileMessageIndex.FileName && !path.Contains($"{Path.DirectorySeparatorChar}streaming{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
     }
 
     public void AddTombstone(string ownerId, Guid chatId)

@@ -3,8 +3,9 @@ using OpenChat.Web.Chats;
 namespace OpenChat.Web.Storage.Files;
 
 /// <summary>
-/// Chats and messages as files: <c>owners/{owner}/chats/{chat}/chat.json</c> and one file per message in
-/// <c>messages/{created-ticks}-{id}.json</c>, so a page of a long thread reads only the files it shows.
+/// Chats and messages as files: <c>owners/{owner}/chats/{chat}/chat.json</c>, one file per message in
+/// <c>messages/{created-ticks}-{id}.json</c>, and the thread's order in <see cref="FileMessageIndex"/>, so a page of
+/// a long thread reads the index's slice and the files it shows.
 /// </summary>
 public sealed class FileChatRepository(FileStore store) : IChatRepository
 {
@@ -18,13 +19,69 @@ public sealed class FileChatRepository(FileStore store) : IChatRepository
     public async Task CreateChatAsync(Chat chat, CancellationToken cancellationToken)
     {
         using var _ = await store.LockAsync(chat.Id, cancellationToken);
-        var path = Path.Combine(ChatFolder(chat.OwnerId, chat.Id), ChatFile);
+        var folder = ChatFolder(chat.OwnerId, chat.Id);
+        var path = Path.Combine(folder, ChatFile);
         if (File.Exists(path))
         {
             throw new InvalidOperationException($"Chat {chat.Id} already exists.");
         }
 
+        FileMessageIndex.Write(folder, []);
         await FileStore.WriteAtomicAsync(path, chat, cancellationToken);
+    }
+
+    public async Task ImportChatAsync(Chat chat, IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
+    {
+        using var _ = await store.LockAsync(chat.Id, cancellationToken);
+        var folder = ChatFolder(chat.OwnerId, chat.Id);
+        if (Directory.Exists(folder))
+        {
+            throw new InvalidOperationException($"Chat {chat.Id} already exists.");
+        }
+
+        try
+        {
+            // Messages without a flush each (thousands of fsyncs were most of an import's time), then the index and
+            // chat.json flushed: until chat.json exists the chat is invisible, so a crash leaves nothing half-imported.
+            foreach (var message in messages)
+            {
+                await FileStore.WriteAtomicAsync(Path.Combine(folder, MessagesFolder, MessageFileName(message.CreatedAt, message.Id)), message, cancellationToken, durable: false);
+            }
+
+            FileMessageIndex.Write(folder, messages.Select(m => FileMessageIndex.NameOf(m.CreatedAt, m.Id)).Order(StringComparer.Ordinal).ToList());
+            await FileStore.WriteAtomicAsync(Path.Combine(folder, ChatFile), chat, cancellationToken);
+        }
+        catch
+        {
+            if (Directory.Exists(folder))
+            {
+                FileStore.DeleteFolderAtomic(folder);
+            }
+
+            throw;
+        }
+    }
+
+    public Task<OwnerFootprint> FootprintAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        int chats = 0;
+        long messages = 0, bytes = 0;
+        foreach (var chatId in FileMessageFiles.ChatsOf(store, ownerId))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            chats++;
+            var folder = new DirectoryInfo(Path.Combine(ChatFolder(ownerId, chatId), MessagesFolder));
+            if (folder.Exists)
+            {
+                foreach (var file in folder.EnumerateFiles("*.json"))
+                {
+                    messages++;
+                    bytes += file.Length;
+                }
+            }
+        }
+
+        return Task.FromResult(new OwnerFootprint(chats, messages, bytes));
     }
 
     public Task<Chat?> FindChatAsync(string ownerId, Guid chatId, CancellationToken cancellationToken) =>
@@ -113,6 +170,8 @@ public sealed class FileChatRepository(FileStore store) : IChatRepository
         }
 
         var messagePath = Path.Combine(folder, MessagesFolder, MessageFileName(message.CreatedAt, message.Id));
+        // The index first: after a crash it may name a file that was never written (skipped when read), never miss one.
+        FileMessageIndex.Add(folder, FileMessageIndex.NameOf(message.CreatedAt, message.Id));
         await FileStore.WriteAtomicAsync(messagePath, message, cancellationToken);
         if (message.Status == MessageStatus.Streaming)
         {
@@ -131,28 +190,30 @@ public sealed class FileChatRepository(FileStore store) : IChatRepository
 
     public async Task<IReadOnlyList<ChatMessage>> ListMessagesAsync(string ownerId, Guid chatId, MessageCursor? before, int limit, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(ChatFolder(ownerId, chatId), MessagesFolder);
-        if (!Directory.Exists(folder))
+        var chatFolder = ChatFolder(ownerId, chatId);
+        var bound = before is null ? null : FileMessageIndex.NameOf(before.CreatedAt, before.Id);
+        var names = FileMessageIndex.Page(chatFolder, bound, limit);
+        if (names is null)
         {
-            return [];
+            if (!File.Exists(Path.Combine(chatFolder, ChatFile)))
+            {
+                return [];
+            }
+
+            // A chat written before the index existed: index it once.
+            using (await store.LockAsync(chatId, cancellationToken))
+            {
+                FileMessageIndex.Ensure(chatFolder);
+            }
+
+            names = FileMessageIndex.Page(chatFolder, bound, limit) ?? [];
         }
 
-        // File names sort as (created_at, id), the thread's order, so a page is a slice of names.
-        var names = Directory.EnumerateFiles(folder, "*.json").Select(Path.GetFileName).OfType<string>().ToList();
-        names.Sort(StringComparer.Ordinal);
-        var end = names.Count;
-        if (before is not null)
+        var folder = Path.Combine(chatFolder, MessagesFolder);
+        var page = new List<ChatMessage>(names.Count);
+        foreach (var name in names)
         {
-            var bound = MessageFileName(before.CreatedAt, before.Id);
-            end = names.BinarySearch(bound, StringComparer.Ordinal);
-            end = end < 0 ? ~end : end;
-        }
-
-        var start = Math.Max(0, end - limit);
-        var page = new List<ChatMessage>(end - start);
-        for (var i = start; i < end; i++)
-        {
-            var message = await FileStore.ReadAsync<ChatMessage>(Path.Combine(folder, names[i]), cancellationToken);
+            var message = await FileStore.ReadAsync<ChatMessage>(Path.Combine(folder, name + ".json"), cancellationToken);
             if (message is not null)
             {
                 page.Add(message);

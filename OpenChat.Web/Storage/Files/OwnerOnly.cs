@@ -11,8 +11,21 @@ public static class OwnerOnly
     public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>Creates the folder and any missing parents, owner-only.</summary>
-    public static DirectoryInfo CreateFolder(string path) =>
-        OperatingSystem.IsWindows() ? Directory.CreateDirectory(path) : Directory.CreateDirectory(path, FolderMode);
+    public static DirectoryInfo CreateFolder(string path)
+    {
+        if (OperatingSystem.IsWindows() || Directory.Exists(path))
+        {
+            return Directory.CreateDirectory(path);
+        }
+
+        // Directory.CreateDirectory(path, mode) gives the mode to the last folder only; missing parents get the default.
+        if (Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path))) is { } parent && !Directory.Exists(parent))
+        {
+            CreateFolder(parent);
+        }
+
+        return Directory.CreateDirectory(path, FolderMode);
+    }
 
     /// <summary>Opens a file, creating it owner-only when it does not exist.</summary>
     public static FileStream Open(string path, System.IO.FileMode mode, FileAccess access, int bufferSize = 4096, FileOptions options = FileOptions.None)

@@ -9,4 +9,5 @@ public enum RateLimitKind
     SignUp,
     KeySave,
     Ingest,
+    Import,
 }

@@ -25,6 +25,9 @@ public sealed class RateLimitOptions
     /// <summary>OpenRouter key saves per owner (each one is checked with OpenRouter).</summary>
     public WindowLimit KeySave { get; set; } = new() { PermitLimit = 5, Window = TimeSpan.FromMinutes(1) };
 
+    /// <summary>Imports of chats per IP address (an import writes up to thousands of messages; a new guest costs nothing).</summary>
+    public WindowLimit Import { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromHours(1) };
+
     /// <summary>Posts of browser analytics events per client IP address.</summary>
     public WindowLimit Ingest { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
 
@@ -39,7 +42,7 @@ public sealed class RateLimitOptions
         Check(errors, "Send:Burst", Send.Burst);
         CheckWindow(errors, "Send:Window", Send.Window);
         Check(errors, "RunningReplies:PermitLimit", RunningReplies.PermitLimit);
-        foreach (var (name, limit) in new[] { ("SignIn", SignIn), ("SignUp", SignUp), ("KeySave", KeySave), ("Ingest", Ingest), ("Global", Global) })
+        foreach (var (name, limit) in new[] { ("SignIn", SignIn), ("SignUp", SignUp), ("KeySave", KeySave), ("Import", Import), ("Ingest", Ingest), ("Global", Global) })
         {
             Check(errors, name + ":PermitLimit", limit.PermitLimit);
             CheckWindow(errors, name + ":Window", limit.Window);

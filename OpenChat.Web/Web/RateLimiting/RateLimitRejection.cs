@@ -33,6 +33,7 @@ public sealed record RateLimitRejection(string Policy, string Message, int Retry
             RateLimitKind.SignIn => ("auth", options.SignIn, "Too many sign-in attempts for this email from your network."),
             RateLimitKind.SignUp => ("auth", options.SignUp, "Too many new accounts from your network."),
             RateLimitKind.KeySave => ("key_save", options.KeySave, "Too many key changes in a short time."),
+            RateLimitKind.Import => ("import", options.Import, "Too many imports from your network."),
             RateLimitKind.Ingest => ("ingest", options.Ingest, "Too many analytics events from this browser."),
             _ => ("global", options.Global, "Too many requests from your network."),
         };

@@ -70,6 +70,7 @@ public static class RateLimitingServiceCollectionExtensions
             RateLimitKind.SignIn => settings.SignIn,
             RateLimitKind.SignUp => settings.SignUp,
             RateLimitKind.KeySave => settings.KeySave,
+            RateLimitKind.Import => settings.Import,
             RateLimitKind.Ingest => settings.Ingest,
             _ => settings.Global,
         };
