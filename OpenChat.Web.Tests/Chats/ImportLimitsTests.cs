@@ -78,7 +78,7 @@ public sealed class ImportLimitsTests
     }
 
     [Fact]
-    public async Task Imports_are_rate_limited_per_owner()
+    public async Task Imports_are_rate_limited_per_address()
     {
         using var app = new AppHost(new Dictionary<string, string?> { ["RateLimits:Import:PermitLimit"] = "2" }).Start();
         using var guest = await GuestAsync(app);

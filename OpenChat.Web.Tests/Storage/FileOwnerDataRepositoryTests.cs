@@ -10,7 +10,7 @@ using OpenChat.Web.Tests.Infrastructure;
 namespace OpenChat.Web.Tests.Storage;
 
 [Trait("Category", TestCategories.Unit)]
-public sealed class FileOwnerDataRepositoryTests : OwnerDataRepositoryContract, IDisposable
+public sealed class FileOwnerDataRepositoryTests : AccountRepositoryContract, IDisposable
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("openchat-owners-");
     private readonly FileMemberRepository _members;

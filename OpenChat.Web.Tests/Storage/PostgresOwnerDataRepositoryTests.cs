@@ -9,7 +9,7 @@ namespace OpenChat.Web.Tests.Storage;
 
 [Trait("Category", TestCategories.Integration)]
 public sealed class PostgresOwnerDataRepositoryTests(PostgresChatRepositoryTests.MigratedDatabase database)
-    : OwnerDataRepositoryContract, IClassFixture<PostgresChatRepositoryTests.MigratedDatabase>
+    : AccountRepositoryContract, IClassFixture<PostgresChatRepositoryTests.MigratedDatabase>
 {
     protected override IMemberRepository Members { get; } = new PostgresMemberRepository(database.DataSource);
 
