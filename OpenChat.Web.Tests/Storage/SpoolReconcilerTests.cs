@@ -1,10 +1,13 @@
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Chats.Attachments;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage;
 using OpenChat.Web.Storage.Fallback;
+using OpenChat.Web.Storage.Files;
 using OpenChat.Web.Storage.Postgres;
 using OpenChat.Web.Tests.Infrastructure;
 
@@ -25,7 +28,8 @@ public sealed class SpoolReconcilerTests(PostgresChatRepositoryTests.MigratedDat
     {
         var postgres = new PostgresChatRepository(database.DataSource);
         var spool = new Spool(Options.Create(new StorageOptions { DataPath = _dataPath }));
-        var reconciler = new SpoolReconciler(database.DataSource, spool, new RecentChats(), NullLogger<SpoolReconciler>.Instance);
+        var reconciler = new SpoolReconciler(database.DataSource, spool, new RecentChats(), postgres, new PostgresPreferenceRepository(database.DataSource),
+            new PostgresKeyVaultRepository(database.DataSource), new PostgresReplyLedger(database.DataSource), NullLogger<SpoolReconciler>.Instance);
 
         // In Postgres before the outage: a chat with a reply streaming ("Hel"), a chat renamed later elsewhere, a chat deleted during the outage.
         var streamed = new Chat(Guid.CreateVersion7(), Owner, "Streamed", false, "m", T0, T0, T0);
@@ -48,7 +52,12 @@ public sealed class SpoolReconcilerTests(PostgresChatRepositoryTests.MigratedDat
         await spool.Chats.CreateChatAsync(renamedElsewhere with { Title = "Older in the spool", UpdatedAt = T0.AddMinutes(1) }, default);
         var created = new Chat(Guid.CreateVersion7(), Owner, "Made offline", false, "m", T0.AddMinutes(2), T0.AddMinutes(2), T0.AddMinutes(2));
         await spool.Chats.CreateChatAsync(created, default);
-        await spool.Chats.AddMessageAsync(Owner, new ChatMessage(Guid.CreateVersion7(), created.Id, MessageRole.User, "Offline question", MessageStatus.Complete, null, null, null, T0.AddMinutes(2), T0.AddMinutes(2)), default);
+        var offline = new ChatMessage(Guid.CreateVersion7(), created.Id, MessageRole.User, "Offline question", MessageStatus.Complete, null, null, null, T0.AddMinutes(2), T0.AddMinutes(2));
+        await spool.Chats.AddMessageAsync(Owner, offline, default);
+        var file = new ChatAttachment(Guid.CreateVersion7(), created.Id, offline.Id, "offline.txt", "text/plain", AttachmentKind.Text, 2, T0.AddMinutes(2));
+        await new FileAttachmentStore(spool.Store).AddAsync(Owner, [new StoredAttachment(file, "hi"u8.ToArray())], default);
+        await spool.Preferences.SaveAsync(new Preferences(Owner, "dark", "green", null, true, T0.AddMinutes(3)), default);
+        await spool.Keys.SaveAsync(new StoredKey(Owner, "CfDJ8-offline", null, T0.AddMinutes(3), T0.AddMinutes(3)), default);
         spool.AddTombstone(Owner, deleted.Id);
         await spool.Ledger.RecordAsync(Owner, KeySource.Operator, T0.AddMinutes(2), default);
 
@@ -68,6 +77,9 @@ public sealed class SpoolReconcilerTests(PostgresChatRepositoryTests.MigratedDat
                 "message Streamed assistant Hello! complete",
                 "message Streamed user Q complete",
                 "ledger 1",
+                "attachment offline.txt 2",
+                "preferences dark green",
+                "key CfDJ8-offline",
             ],
             afterFirst);
         Assert.Null(await postgres.FindChatAsync(Owner, deleted.Id, default));
@@ -83,6 +95,10 @@ public sealed class SpoolReconcilerTests(PostgresChatRepositoryTests.MigratedDat
             "select 'message ' || c.title || ' ' || m.role || ' ' || m.content || ' ' || m.status from messages m join chats c on c.id = m.chat_id where c.owner_id = @Owner order by 1",
             new { Owner });
         var ledger = await connection.ExecuteScalarAsync<int>("select count(*) from reply_ledger where owner_id = @Owner", new { Owner });
-        return [.. chats, .. messages, $"ledger {ledger}"];
+        var attachments = await connection.QueryAsync<string>(
+            "select 'attachment ' || a.file_name || ' ' || length(a.content) from attachments a join chats c on c.id = a.chat_id where c.owner_id = @Owner order by 1", new { Owner });
+        var preferences = await connection.QueryAsync<string>("select 'preferences ' || ui_theme || ' ' || brand_theme from preferences where owner_id = @Owner", new { Owner });
+        var keys = await connection.QueryAsync<string>("select 'key ' || protected_key from openrouter_keys where owner_id = @Owner", new { Owner });
+        return [.. chats, .. messages, $"ledger {ledger}", .. attachments, .. preferences, .. keys];
     }
 }

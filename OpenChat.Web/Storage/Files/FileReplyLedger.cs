@@ -48,6 +48,27 @@ public sealed class FileReplyLedger(FileStore store) : IReplyLedger
         return count;
     }
 
+    /// <summary>Every entry of an owner's ledger (for replaying the spool), each with an id derived from its line.</summary>
+    public async Task<IReadOnlyList<LedgerEntry>> EntriesAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(store.OwnerFolder(ownerId), FileName);
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        var entries = new List<LedgerEntry>();
+        foreach (var line in await File.ReadAllLinesAsync(path, cancellationToken))
+        {
+            if (Parse(line) is { } entry)
+            {
+                entries.Add(new LedgerEntry(LedgerEntry.IdOf(ownerId, line), ownerId, entry.Source, entry.At));
+            }
+        }
+
+        return entries;
+    }
+
     private static (DateTimeOffset At, KeySource Source)? Parse(string line)
     {
         var space = line.IndexOf(' ', StringComparison.Ordinal);

@@ -40,6 +40,15 @@ public sealed partial class FileStore
         return Path.Combine(Root, "owners", ownerId);
     }
 
+    /// <summary>The owners that have a folder here (ids that could not name a folder are skipped).</summary>
+    public IEnumerable<string> OwnerIds()
+    {
+        var owners = Path.Combine(Root, "owners");
+        return Directory.Exists(owners)
+            ? Directory.EnumerateDirectories(owners).Select(Path.GetFileName).OfType<string>().Where(id => SafeOwnerId().IsMatch(id))
+            : [];
+    }
+
     /// <summary>Serialises writers of anything under one key (for example a chat), across all its files.</summary>
     public async Task<IDisposable> LockAsync(Guid key, CancellationToken cancellationToken)
     {

@@ -39,8 +39,24 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource dataSource) : IAtta
         return true;
     }
 
-    /// <summary>An attachment's columns as statement parameters (also used to replay the spool), plus any extra ones.</summary>
-    internal static DynamicParameters Parameters(ChatAttachment attachment, byte[] content, params (string Name, object? Value)[] extra)
+    /// <summary>
+    /// Writes an attachment replayed from the spool, with its message; an attachment never changes, so one already
+    /// there is kept. Part of the caller's transaction.
+    /// </summary>
+    public static Task UpsertAsync(NpgsqlTransaction transaction, StoredAttachment attachment, CancellationToken cancellationToken) =>
+        transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            insert into attachments (id, chat_id, message_id, file_name, media_type, kind, size_bytes, content, created_at)
+            select @Id, @ChatId, @MessageId, @FileName, @MediaType, @Kind, @Size, @Content, @CreatedAt
+            where exists (select 1 from messages m where m.id = @MessageId and m.chat_id = @ChatId)
+            on conflict (id) do nothing
+            """,
+            Parameters(attachment.Attachment, attachment.Content),
+            transaction,
+            cancellationToken: cancellationToken));
+
+    /// <summary>An attachment's columns as statement parameters, plus any extra ones.</summary>
+    private static DynamicParameters Parameters(ChatAttachment attachment, byte[] content, params (string Name, object? Value)[] extra)
     {
         var parameters = new DynamicParameters(new
         {

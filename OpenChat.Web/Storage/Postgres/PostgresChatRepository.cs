@@ -285,6 +285,59 @@ public sealed class PostgresChatRepository(NpgsqlDataSource dataSource, Instance
         }
     }
 
+    /// <summary>
+    /// Writes a chat replayed from the spool: inserted, or updated where the spooled version is at least as new
+    /// (<c>updated_at</c>); never across owners. Part of the caller's transaction.
+    /// </summary>
+    /// <returns>False when Postgres already had a newer version (a conflict it won).</returns>
+    public static Task<bool> UpsertChatAsync(NpgsqlTransaction transaction, Chat chat, CancellationToken cancellationToken) =>
+        transaction.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            with upsert as (
+                insert into chats as c (id, owner_id, title, title_is_custom, model_id, created_at, updated_at, last_message_at)
+                values (@Id, @OwnerId, @Title, @TitleIsCustom, @ModelId, @CreatedAt, @UpdatedAt, @LastMessageAt)
+                on conflict (id) do update set
+                    title = case when excluded.updated_at >= c.updated_at then excluded.title else c.title end,
+                    title_is_custom = case when excluded.updated_at >= c.updated_at then excluded.title_is_custom else c.title_is_custom end,
+                    model_id = case when excluded.updated_at >= c.updated_at then excluded.model_id else c.model_id end,
+                    updated_at = greatest(c.updated_at, excluded.updated_at),
+                    last_message_at = greatest(c.last_message_at, excluded.last_message_at)
+                where c.owner_id = excluded.owner_id
+                returning (xmax = 0) as inserted, updated_at = @UpdatedAt as ours
+            )
+            select coalesce((select inserted or ours from upsert), false)
+            """,
+            new
+            {
+                chat.Id,
+                chat.OwnerId,
+                chat.Title,
+                chat.TitleIsCustom,
+                chat.ModelId,
+                CreatedAt = chat.CreatedAt.UtcDateTime,
+                UpdatedAt = chat.UpdatedAt.UtcDateTime,
+                LastMessageAt = chat.LastMessageAt.UtcDateTime,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    /// <summary>Writes a message replayed from the spool: inserted, or updated unless Postgres has a newer version.</summary>
+    /// <returns>False when Postgres already had a newer version.</returns>
+    public static async Task<bool> UpsertMessageAsync(NpgsqlTransaction transaction, ChatMessage message, CancellationToken cancellationToken) =>
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            insert into messages as m (id, chat_id, role, content, status, model_id, prompt_tokens, completion_tokens, cost_usd, error_kind, created_at, updated_at)
+            values (@Id, @ChatId, @Role, @Content, @Status, @ModelId, @PromptTokens, @CompletionTokens, @CostUsd, @ErrorKind, @CreatedAt, @UpdatedAt)
+            on conflict (id) do update set
+                content = excluded.content, status = excluded.status, model_id = excluded.model_id,
+                prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, cost_usd = excluded.cost_usd,
+                error_kind = excluded.error_kind, updated_at = excluded.updated_at
+            where m.chat_id = excluded.chat_id and m.updated_at <= excluded.updated_at
+            """,
+            Parameters(message),
+            transaction,
+            cancellationToken: cancellationToken)) == 1;
+
     public async Task<OwnerFootprint> FootprintAsync(string ownerId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -33,6 +33,21 @@ public sealed class PostgresKeyVaultRepository(NpgsqlDataSource dataSource) : IK
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>Writes a key saved to the spool during an outage, unless Postgres has a newer one.</summary>
+    public async Task UpsertAsync(StoredKey key, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            insert into openrouter_keys as k (owner_id, protected_key, label, created_at, updated_at)
+            values (@OwnerId, @ProtectedKey, @Label, @CreatedAt, @UpdatedAt)
+            on conflict (owner_id) do update set protected_key = excluded.protected_key, label = excluded.label, updated_at = excluded.updated_at
+            where k.updated_at <= excluded.updated_at
+            """,
+            new { key.OwnerId, key.ProtectedKey, key.Label, CreatedAt = key.CreatedAt.UtcDateTime, UpdatedAt = key.UpdatedAt.UtcDateTime },
+            cancellationToken: cancellationToken));
+    }
+
     public async Task<bool> RemoveAsync(string ownerId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

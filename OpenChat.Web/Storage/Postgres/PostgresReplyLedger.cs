@@ -16,6 +16,16 @@ public sealed class PostgresReplyLedger(NpgsqlDataSource dataSource) : IReplyLed
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>Writes an entry replayed from the spool; its id comes from its content, so replaying it twice adds it once.</summary>
+    public async Task UpsertAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "insert into reply_ledger (id, owner_id, key_source, created_at) values (@Id, @OwnerId, @source, @at) on conflict (id) do nothing",
+            new { entry.Id, entry.OwnerId, source = entry.Source.ToWireName(), at = entry.At.UtcDateTime },
+            cancellationToken: cancellationToken));
+    }
+
     public async Task<int> CountSinceAsync(string ownerId, KeySource source, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
