@@ -24,17 +24,7 @@ public sealed class PostgresChatRepository(NpgsqlDataSource dataSource, Instance
             insert into chats ({ChatColumns})
             values (@Id, @OwnerId, @Title, @TitleIsCustom, @ModelId, @CreatedAt, @UpdatedAt, @LastMessageAt)
             """,
-            new
-            {
-                chat.Id,
-                chat.OwnerId,
-                chat.Title,
-                chat.TitleIsCustom,
-                chat.ModelId,
-                CreatedAt = chat.CreatedAt.UtcDateTime,
-                UpdatedAt = chat.UpdatedAt.UtcDateTime,
-                LastMessageAt = chat.LastMessageAt.UtcDateTime,
-            },
+            Parameters(chat),
             cancellationToken: cancellationToken));
     }
 
@@ -118,6 +108,19 @@ public sealed class PostgresChatRepository(NpgsqlDataSource dataSource, Instance
             cancellationToken: cancellationToken));
         return rows == 1;
     }
+
+    /// <summary>A chat's columns as statement parameters.</summary>
+    private static object Parameters(Chat chat) => new
+    {
+        chat.Id,
+        chat.OwnerId,
+        chat.Title,
+        chat.TitleIsCustom,
+        chat.ModelId,
+        CreatedAt = chat.CreatedAt.UtcDateTime,
+        UpdatedAt = chat.UpdatedAt.UtcDateTime,
+        LastMessageAt = chat.LastMessageAt.UtcDateTime,
+    };
 
     /// <summary>A message's columns as statement parameters (also used to replay the spool), plus any extra ones.</summary>
     internal static DynamicParameters Parameters(ChatMessage message, params (string Name, object? Value)[] extra)
@@ -209,17 +212,7 @@ public sealed class PostgresChatRepository(NpgsqlDataSource dataSource, Instance
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             $"insert into chats ({ChatColumns}) values (@Id, @OwnerId, @Title, @TitleIsCustom, @ModelId, @CreatedAt, @UpdatedAt, @LastMessageAt)",
-            new
-            {
-                chat.Id,
-                chat.OwnerId,
-                chat.Title,
-                chat.TitleIsCustom,
-                chat.ModelId,
-                CreatedAt = chat.CreatedAt.UtcDateTime,
-                UpdatedAt = chat.UpdatedAt.UtcDateTime,
-                LastMessageAt = chat.LastMessageAt.UtcDateTime,
-            },
+            Parameters(chat),
             transaction,
             cancellationToken: cancellationToken));
 
@@ -307,17 +300,7 @@ public sealed class PostgresChatRepository(NpgsqlDataSource dataSource, Instance
             )
             select coalesce((select inserted or ours from upsert), false)
             """,
-            new
-            {
-                chat.Id,
-                chat.OwnerId,
-                chat.Title,
-                chat.TitleIsCustom,
-                chat.ModelId,
-                CreatedAt = chat.CreatedAt.UtcDateTime,
-                UpdatedAt = chat.UpdatedAt.UtcDateTime,
-                LastMessageAt = chat.LastMessageAt.UtcDateTime,
-            },
+            Parameters(chat),
             transaction,
             cancellationToken: cancellationToken));
 
