@@ -1,0 +1,73 @@
+using OpenChat.Web.Tests.Infrastructure;
+
+namespace OpenChat.Web.Tests.Architecture;
+
+/// <summary>The table under the heading "Dependencies" in docs/architecture.md: each folder and the folders it may use.</summary>
+public sealed class DependencyTable
+{
+    private readonly Dictionary<string, HashSet<string>> _mayUse;
+
+    private DependencyTable(Dictionary<string, HashSet<string>> mayUse) => _mayUse = mayUse;
+
+    public IReadOnlyCollection<string> Folders => _mayUse.Keys;
+
+    public static DependencyTable Read()
+    {
+        var lines = File.ReadAllLines(Path.Combine(TestPaths.RepositoryRoot, "docs", "architecture.md"));
+        var start = Array.FindIndex(lines, l => l.Trim() == "## Dependencies");
+        Assert.True(start >= 0, "docs/architecture.md has no heading \"## Dependencies\"");
+        var mayUse = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var line in lines.Skip(start + 1).TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal)))
+        {
+            var cells = line.Trim().Trim('|').Split('|').Select(c => c.Trim().Replace("`", string.Empty, StringComparison.Ordinal)).ToArray();
+            if (!line.TrimStart().StartsWith('|') || cells.Length < 2 || cells[0] is "Folder" || cells[0].StartsWith('-'))
+            {
+                continue;
+            }
+
+            mayUse[cells[0]] = cells[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(f => f != "—")
+                .ToHashSet(StringComparer.Ordinal);
+        }
+
+        Assert.NotEmpty(mayUse);
+        return new DependencyTable(mayUse);
+    }
+
+    public bool Allows(string from, string to) => _mayUse.TryGetValue(from, out var allowed) && allowed.Contains(to);
+
+    /// <summary>A path that comes back to where it started, or null when the table is acyclic.</summary>
+    public IReadOnlyList<string>? FindCycle()
+    {
+        var done = new HashSet<string>();
+        var path = new List<string>();
+
+        IReadOnlyList<string>? Visit(string folder)
+        {
+            var at = path.IndexOf(folder);
+            if (at >= 0)
+            {
+                return [.. path.Skip(at), folder];
+            }
+
+            if (!done.Add(folder))
+            {
+                return null;
+            }
+
+            path.Add(folder);
+            foreach (var next in _mayUse.GetValueOrDefault(folder) ?? [])
+            {
+                if (Visit(next) is { } cycle)
+                {
+                    return cycle;
+                }
+            }
+
+            path.RemoveAt(path.Count - 1);
+            return null;
+        }
+
+        return _mayUse.Keys.Order().Select(Visit).FirstOrDefault(c => c is not null);
+    }
+}
