@@ -6,8 +6,13 @@ namespace OpenChat.Web.Tests.Architecture;
 public sealed class DependencyTable
 {
     private readonly Dictionary<string, HashSet<string>> _mayUse;
+    private readonly HashSet<(string, string)> _toUntie;
 
-    private DependencyTable(Dictionary<string, HashSet<string>> mayUse) => _mayUse = mayUse;
+    private DependencyTable(Dictionary<string, HashSet<string>> mayUse, HashSet<(string, string)> toUntie)
+    {
+        _mayUse = mayUse;
+        _toUntie = toUntie;
+    }
 
     public IReadOnlyCollection<string> Folders => _mayUse.Keys;
 
@@ -17,6 +22,7 @@ public sealed class DependencyTable
         var start = Array.FindIndex(lines, l => l.Trim() == "## Dependencies");
         Assert.True(start >= 0, "docs/architecture.md has no heading \"## Dependencies\"");
         var mayUse = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var toUntie = new HashSet<(string, string)>();
         foreach (var line in lines.Skip(start + 1).TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal)))
         {
             var cells = line.Trim().Trim('|').Split('|').Select(c => c.Trim().Replace("`", string.Empty, StringComparison.Ordinal)).ToArray();
@@ -25,18 +31,18 @@ public sealed class DependencyTable
                 continue;
             }
 
-            mayUse[cells[0]] = cells[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Where(f => f != "—")
-                .ToHashSet(StringComparer.Ordinal);
+            var uses = cells[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(f => f != "—").ToList();
+            mayUse[cells[0]] = uses.Select(f => f.TrimEnd('*')).ToHashSet(StringComparer.Ordinal);
+            toUntie.UnionWith(uses.Where(f => f.EndsWith('*')).Select(f => (cells[0], f.TrimEnd('*'))));
         }
 
         Assert.NotEmpty(mayUse);
-        return new DependencyTable(mayUse);
+        return new DependencyTable(mayUse, toUntie);
     }
 
     public bool Allows(string from, string to) => _mayUse.TryGetValue(from, out var allowed) && allowed.Contains(to);
 
-    /// <summary>A path that comes back to where it started, or null when the table is acyclic.</summary>
+    /// <summary>A path of unmarked uses that comes back to where it started, or null when there is none.</summary>
     public IReadOnlyList<string>? FindCycle()
     {
         var done = new HashSet<string>();
@@ -56,7 +62,7 @@ public sealed class DependencyTable
             }
 
             path.Add(folder);
-            foreach (var next in _mayUse.GetValueOrDefault(folder) ?? [])
+            foreach (var next in (_mayUse.GetValueOrDefault(folder) ?? []).Where(n => !_toUntie.Contains((folder, n))).Order())
             {
                 if (Visit(next) is { } cycle)
                 {

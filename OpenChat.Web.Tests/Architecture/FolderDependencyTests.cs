@@ -4,7 +4,7 @@ namespace OpenChat.Web.Tests.Architecture;
 
 /// <summary>
 /// The capability folders depend on each other only as the table under "Dependencies" in docs/architecture.md
-/// allows, and that table has no cycle. Read from the compiled app, so a use the table forbids fails here.
+/// allows, and its unmarked uses have no cycle. Read from the compiled app, so a use the table forbids fails here.
 /// </summary>
 [Trait("Category", TestCategories.Unit)]
 public sealed class FolderDependencyTests
@@ -37,13 +37,13 @@ public sealed class FolderDependencyTests
     }
 
     [Fact]
-    public void The_table_has_no_cycle()
+    public void The_unmarked_uses_have_no_cycle()
     {
         var table = DependencyTable.Read();
 
         var cycle = table.FindCycle();
 
-        Assert.True(cycle is null, "The dependency table allows a cycle: " + string.Join(" -> ", cycle ?? []));
+        Assert.True(cycle is null, "The dependency table allows a cycle of unmarked uses: " + string.Join(" -> ", cycle ?? []));
     }
 
     private static IEnumerable<(string From, string To, string User, string Used)> FolderUses() =>
