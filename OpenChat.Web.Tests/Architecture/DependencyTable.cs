@@ -16,6 +16,8 @@ public sealed class DependencyTable
 
     public IReadOnlyCollection<string> Folders => _mayUse.Keys;
 
+    public IEnumerable<(string From, string To)> Uses => _mayUse.SelectMany(f => f.Value.Select(to => (f.Key, to)));
+
     public static DependencyTable Read()
     {
         var lines = File.ReadAllLines(Path.Combine(TestPaths.RepositoryRoot, "docs", "architecture.md"));

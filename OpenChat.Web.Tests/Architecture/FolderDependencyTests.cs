@@ -26,6 +26,17 @@ public sealed class FolderDependencyTests
     }
 
     [Fact]
+    public void Every_use_the_table_allows_is_made()
+    {
+        var table = DependencyTable.Read();
+        var made = FolderUses().Select(u => (u.From, u.To)).ToHashSet();
+
+        var stale = table.Uses.Where(u => !made.Contains(u)).Select(u => $"{u.From} -> {u.To}").Order().ToList();
+
+        Assert.True(stale.Count == 0, "The table in docs/architecture.md allows uses no type makes (remove them, so they cannot hide a new one): " + string.Join(", ", stale));
+    }
+
+    [Fact]
     public void Every_folder_of_the_app_is_in_the_table()
     {
         var table = DependencyTable.Read();
