@@ -1,5 +1,4 @@
 using OpenChat.Web.Accounts;
-using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
 
 namespace OpenChat.Web.Tests.Storage;

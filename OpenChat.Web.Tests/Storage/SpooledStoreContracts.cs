@@ -3,7 +3,6 @@ using OpenChat.Web.Chats;
 using OpenChat.Web.Chats.Attachments;
 using OpenChat.Web.Chats.Search;
 using OpenChat.Web.Chats.Usage;
-using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Tests.Infrastructure;
 

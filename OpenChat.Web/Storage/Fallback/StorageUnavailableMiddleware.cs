@@ -1,5 +1,5 @@
 using Npgsql;
-using OpenChat.Web.Web;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Storage.Fallback;
 
