@@ -26,23 +26,32 @@ public sealed class PostgresIsolationTests(ITestOutputHelper output)
     {
         var database = new PostgresDatabase();
         await database.InitializeAsync();
-        // Npgsql gives up on a statement after Command Timeout (30 s by default) and reports it like a lost connection; 2 s
-        // here keeps the test short. ts_headline over 100,000 words costs ~0.25 s per reply on an idle machine.
-        using var app = new AppHost(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = database.ConnectionString + ";Command Timeout=2" }).Start();
-        using var other = new GuestSession(app);
         var email = $"other-{Guid.NewGuid():N}@example.com";
-        using (var signUp = await other.PostAsync("/account/sign-up", new Dictionary<string, string> { ["name"] = "Other", ["email"] = email, ["password"] = Password }))
+        var otherCookies = new System.Net.CookieContainer();
+        var attackerCookies = new System.Net.CookieContainer();
+        using (var setup = new AppHost(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = database.ConnectionString }).Start())
         {
-            Assert.True(signUp.IsSuccessStatusCode || signUp.StatusCode == HttpStatusCode.Redirect, $"sign-up: {(int)signUp.StatusCode}");
+            using var member = new GuestSession(setup, otherCookies);
+            using (var signUp = await member.PostAsync("/account/sign-up", new Dictionary<string, string> { ["name"] = "Other", ["email"] = email, ["password"] = Password }))
+            {
+                Assert.True(signUp.IsSuccessStatusCode || signUp.StatusCode == HttpStatusCode.Redirect, $"sign-up: {(int)signUp.StatusCode}");
+            }
+
+            // 30 replies of 200,000 characters (the import's limit for a reply): 100,000 one-letter words, searched for 8 of them.
+            using var importer = new GuestSession(setup, attackerCookies);
+            var start = DateTimeOffset.UtcNow.AddDays(-1);
+            var turns = Enumerable.Range(0, 60).Select(i => i % 2 == 0
+                ? new ExportDocument.Turn("user", $"Question {i}", start.AddSeconds(i))
+                : new ExportDocument.Turn("assistant", HugeReply(i), start.AddSeconds(i)));
+            await importer.ImportChatAsync(ExportDocument.Of("Huge replies", "openai/gpt-4o-mini", turns));
         }
 
-        // 30 replies of 200,000 characters (the import's limit for a reply): 100,000 one-letter words, searched for 8 of them.
-        using var attacker = new GuestSession(app);
-        var start = DateTimeOffset.UtcNow.AddDays(-1);
-        var turns = Enumerable.Range(0, 60).Select(i => i % 2 == 0
-            ? new ExportDocument.Turn("user", $"Question {i}", start.AddSeconds(i))
-            : new ExportDocument.Turn("assistant", HugeReply(i), start.AddSeconds(i)));
-        await attacker.ImportChatAsync(ExportDocument.Of("Huge replies", "openai/gpt-4o-mini", turns));
+        // Another instance on the same database, where Npgsql gives up on a statement after 4 s (Command Timeout, 30 s by
+        // default, reported like a lost connection) to keep the test short. ts_headline over 100,000 words costs ~0.25 s
+        // per reply on an idle machine, so the whole-message headlines of 30 replies took longer than that.
+        using var app = new AppHost(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = database.ConnectionString + ";Command Timeout=4" }).Start();
+        using var other = new GuestSession(app, otherCookies);
+        using var attacker = new GuestSession(app, attackerCookies);
 
         var clock = Stopwatch.StartNew();
         using var search = await attacker.GetAsync("/chat/search?q=a+b+c+d+e+f+g+h", htmx: true);
