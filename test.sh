@@ -22,6 +22,9 @@ if ((${#missing[@]})); then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 export CHROMIUM_PATH="$chromium_path"
+# Apps in the test process watch files by polling, as AppProcess children do: inotify instances are limited per user
+# (128), and test runs sharing a machine ran out of them (pages then failed with IOException).
+export DOTNET_USE_POLLING_FILE_WATCHER=1
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
