@@ -204,9 +204,7 @@ public sealed class HostileResourceTests
             Assert.True((int)response.StatusCode < 500, $"{path}: {(int)response.StatusCode}");
         }
 
-        // What a production log shows: the app's own categories from Information, the framework's from Warning.
-        var shown = app.LogLines.Where(l => l.StartsWith("Information OpenChat", StringComparison.Ordinal) || l.StartsWith("Warning ", StringComparison.Ordinal) ||
-                                            l.StartsWith("Error ", StringComparison.Ordinal) || l.StartsWith("Critical ", StringComparison.Ordinal)).ToList();
+        var shown = ProductionLogLines(app);
         Assert.Contains(shown, l => l.Contains("CSP violation: script-src", StringComparison.Ordinal));
         var forged = shown.Where(l => l.Split('\n', '\r').Skip(1).Any(line => line.Contains("Forged", StringComparison.Ordinal)) ||
                                       l.Any(c => c is '\r' or '\u001b' or '\u2028' or '\u2029' or '\u0085' or '\0')).ToList();
@@ -268,6 +266,11 @@ public sealed class HostileResourceTests
         Assert.Equal("file", remoteWithToken.RootElement.GetProperty("storage").GetProperty("data").GetProperty("storage_backend").GetString());
         Assert.Equal("file", local.RootElement.GetProperty("storage").GetProperty("data").GetProperty("storage_backend").GetString());
     }
+
+    /// <summary>What a production log shows (appsettings.json): the app's own categories from Information, the framework's from Warning.</summary>
+    internal static List<string> ProductionLogLines(AppHost app) =>
+        app.LogLines.Where(l => l.StartsWith("Information OpenChat", StringComparison.Ordinal) || l.StartsWith("Warning ", StringComparison.Ordinal) ||
+                                l.StartsWith("Error ", StringComparison.Ordinal) || l.StartsWith("Critical ", StringComparison.Ordinal)).ToList();
 
     private static int RefusedCounted(FakePostHog postHog) =>
         postHog.Events.Where(e => e.Event == "chat.rate_limited").Sum(e => int.Parse(e.Property("refused_count") ?? "1", System.Globalization.CultureInfo.InvariantCulture));
