@@ -53,6 +53,7 @@ public sealed class AppHost : WebApplicationFactory<Program>
         ["RateLimits:SignUp:PermitLimit"] = "1000000",
         ["RateLimits:KeySave:PermitLimit"] = "1000000",
         ["RateLimits:Import:PermitLimit"] = "1000000",
+        ["Health:ReadyPermitLimit"] = "1000000",
     };
 
     public AppHost(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing")
