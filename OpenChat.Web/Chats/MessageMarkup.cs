@@ -16,6 +16,19 @@ public static class MessageMarkup
 
     public static string TailId(Guid messageId) => "t-" + messageId.ToString("N");
 
+    /// <summary>
+    /// Removes a turn (question and reply) from a tab that shows it, before the turn is appended again. A tab may or may not
+    /// show it: the marker dropped into <c>#live-sink</c> first gives the delete a target in every tab (htmx logs an error
+    /// for an out-of-band swap without one).
+    /// </summary>
+    public static string RemoveTurnOob(Guid userMessageId, Guid replyId)
+    {
+        var marker = "gone-" + replyId.ToString("N");
+        return string.Concat(
+            "<div hx-swap-oob=\"beforeend:#live-sink\"><i id=\"", marker, "\"></i></div>",
+            "<div hx-swap-oob=\"delete:#", ArticleId(userMessageId), ",#", ArticleId(replyId), ",#", marker, "\"></div>");
+    }
+
     public static string Article(MessageView view, string? oob = null, bool preserveBlocks = false)
     {
         var message = view.Message;
@@ -104,6 +117,13 @@ public static class MessageMarkup
         {
             var retry = message.Status is MessageStatus.Error or MessageStatus.Interrupted;
             AppendAction(builder, view, retry ? "retry" : "regenerate", retry ? "Retry" : "Regenerate");
+        }
+
+        if (message.ModelId is { Length: > 0 } model)
+        {
+            // The model that wrote the reply, short (its name after the provider), the full id on hover.
+            builder.Append("<span class=\"msg-model\" title=\"").Append(Html.Encode(model)).Append("\">")
+                .Append(Html.Encode(model[(model.IndexOf('/', StringComparison.Ordinal) + 1)..])).Append("</span>");
         }
 
         if (message.Usage is { } usage)

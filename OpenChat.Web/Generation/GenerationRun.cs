@@ -218,8 +218,7 @@ public sealed class GenerationRun : IDisposable
         var user = Request.UserMessage;
         var userView = new MessageView(user, string.Empty, null, false, null);
         return string.Concat(
-            "<div id=\"", MessageMarkup.ArticleId(user.Id), "\" hx-swap-oob=\"delete\"></div>",
-            "<div id=\"", MessageMarkup.ArticleId(ReplyId), "\" hx-swap-oob=\"delete\"></div>",
+            MessageMarkup.RemoveTurnOob(user.Id, ReplyId),
             "<div hx-swap-oob=\"beforeend:#thread\">", MessageMarkup.Article(userView), MessageMarkup.Article(ReplyViewLocked(null)), "</div>",
             ComposerMarkup.StreamingActionOob(ChatId, ReplyId));
     }

@@ -146,8 +146,7 @@ public sealed class RemoteReplies(
             var userView = new MessageView(user, string.Empty, null, false, null);
             var replyView = new MessageView(final, markdown.RenderFinished(final.Content), null, IsLatestReply: true, AntiforgeryToken: null);
             var frame = SseFrame.Create("oob", string.Concat(
-                "<div id=\"", MessageMarkup.ArticleId(user.Id), "\" hx-swap-oob=\"delete\"></div>",
-                "<div id=\"", MessageMarkup.ArticleId(replyId), "\" hx-swap-oob=\"delete\"></div>",
+                MessageMarkup.RemoveTurnOob(user.Id, replyId),
                 "<div hx-swap-oob=\"beforeend:#thread\">", MessageMarkup.Article(userView), MessageMarkup.Article(replyView), "</div>",
                 ComposerMarkup.IdleActionOob(chatId)));
             foreach (var tab in hub.TabsOf(ownerId))
