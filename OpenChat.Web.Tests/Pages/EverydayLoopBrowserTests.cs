@@ -310,8 +310,8 @@ public sealed partial class EverydayLoopBrowserTests
         "And a link: https://example.com/" + "a-very-long-path-segment-that-does-not-break-anywhere-at-all-0123456789";
 
     /// <summary>What the person sees (a long thread's full-page shot is too tall to look at).</summary>
-    private static Task ViewportShotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestPaths.TestResultsFolder("screenshots"), name + ".png") });
+    private static async Task ViewportShotAsync(IPage page, string name) =>
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestPaths.TestResultsFolder("screenshots"), name + ".png") });
 
     private static async Task AssertFitsAsync(IPage page, string what)
     {
