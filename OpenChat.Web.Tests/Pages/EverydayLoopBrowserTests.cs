@@ -304,6 +304,46 @@ public sealed partial class EverydayLoopBrowserTests
         }, new BrowserNewContextOptions { ViewportSize = Desktop, Locale = "en-US", TimezoneId = "UTC" });
     }
 
+    /// <summary>Item 7: while a fence is open its text streams inside a code block (monospace, language label); closing it moves nothing.</summary>
+    [Theory]
+    [InlineData(1440, 900, "light")]
+    [InlineData(390, 844, "dark")]
+    public async Task Loop_an_open_code_fence_streams_as_a_code_block_that_does_not_jump_when_it_closes(int width, int height, string scheme)
+    {
+        await using var env = await LoopEnv.StartAsync(operatorKey: true);
+        var gate = NewGate();
+        env.Llm.EnqueueReply(FakeReply.Text("Here:\n", "```js\nconst a = 1;\nconsole.log(a);\n", "function f() {\n  return 2;\n}\n", "```\n\nDone.") with { MidGate = gate, PauseAfterChunks = 3 });
+        await SharedBrowser.RunAsync($"{nameof(Loop_an_open_code_fence_streams_as_a_code_block_that_does_not_jump_when_it_closes)}-{width}-{scheme}", async page =>
+        {
+            await page.GotoAsync(env.Url("chat"));
+            await SendAsync(page, "Some code please");
+            var reply = page.Locator("#thread article[data-role=assistant]");
+            var live = reply.Locator(".tail-code .code-block");
+
+            // Parked with the fence still open: the code is in a code block, labelled, monospace; no raw fence shows.
+            await Expect(live.Locator("pre")).ToHaveTextAsync(new Regex("^const a = 1;\\nconsole.log\\(a\\);\\nfunction f\\(\\) \\{\\n  return 2;\\n\\}\\n?$"));
+            await Expect(live.Locator(".code-lang")).ToHaveTextAsync("js");
+            await Expect(reply).Not.ToContainTextAsync("```");
+            Assert.Contains("mono", await live.Locator("pre").EvaluateAsync<string>("p => getComputedStyle(p).fontFamily"), StringComparison.OrdinalIgnoreCase);
+            await Expect(reply.Locator(".prose p")).ToHaveTextAsync("Here:");
+            await ViewportShotAsync(page, $"loop-streaming-code-{width}-{scheme}");
+            var before = (await live.BoundingBoxAsync())!;
+
+            // The fence closes: the finished block takes the same place and size (within a line).
+            gate.SetResult();
+            await Expect(reply).ToHaveAttributeAsync("data-status", "complete", new() { Timeout = 15_000 });
+            var done = reply.Locator(".prose .code-block");
+            await Expect(done).ToHaveCountAsync(1);
+            await Expect(done.Locator("pre")).ToContainTextAsync("return 2;");
+            var after = (await done.BoundingBoxAsync())!;
+            var line = await done.Locator("pre").EvaluateAsync<float>("p => parseFloat(getComputedStyle(p).lineHeight)");
+            Assert.InRange(after.Y, before.Y - 1, before.Y + 1);
+            Assert.InRange(after.Width, before.Width - 1, before.Width + 1);
+            Assert.InRange(after.Height, before.Height - line, before.Height + line);
+            await ViewportShotAsync(page, $"loop-finished-code-{width}-{scheme}");
+        }, new BrowserNewContextOptions { ViewportSize = new() { Width = width, Height = height }, ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light, Locale = "en-US", TimezoneId = "UTC" });
+    }
+
     private const string WideReply =
         "Here is a long line:\n\n```text\n" + "a_very_long_identifier_without_any_break_" + "0123456789012345678901234567890123456789012345678901234567890123456789" + "\n```\n\n" +
         "| column one | column two | column three | column four | column five | column six |\n|---|---|---|---|---|---|\n| aaaaaaaaaaaa | bbbbbbbbbbbb | cccccccccccc | dddddddddddd | eeeeeeeeeeee | ffffffffffff |\n\n" +
