@@ -344,6 +344,82 @@ public sealed partial class EverydayLoopBrowserTests
         }, new BrowserNewContextOptions { ViewportSize = new() { Width = width, Height = height }, ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light, Locale = "en-US", TimezoneId = "UTC" });
     }
 
+    /// <summary>Item 10: a long first message makes a title without "…" (the page shows the ellipsis); the sidebar groups chats by day; the current chat's icons show on hover like the others'.</summary>
+    [Fact]
+    public async Task Loop_titles_are_cut_at_a_word_and_the_sidebar_groups_chats_by_day()
+    {
+        await using var env = await LoopEnv.StartAsync(operatorKey: true);
+        await SharedBrowser.RunAsync(nameof(Loop_titles_are_cut_at_a_word_and_the_sidebar_groups_chats_by_day), async page =>
+        {
+            var old = LongChat("An old chat", "old");
+            await ImportAsync(page, env, old);
+            await page.GotoAsync(env.Url("chat"));
+            await SendAsync(page, "What is the best way to learn functional programming if I already know C# well and have a month to spare?");
+            await Expect(page).ToHaveURLAsync(ThreadUrl());
+            var title = page.Locator("#thread-title");
+            await Expect(title).ToHaveTextAsync("What is the best way to learn functional programming if I");
+            Assert.Equal("ellipsis", await title.EvaluateAsync<string>("t => getComputedStyle(t).textOverflow"));
+            var current = page.Locator("#chat-list a.chat-link[aria-current=page]");
+            await Expect(current).Not.ToHaveTextAsync(new Regex("…$"));
+            Assert.Equal("ellipsis", await current.EvaluateAsync<string>("t => getComputedStyle(t).textOverflow"));
+
+            await Expect(page.Locator("#chat-list .chat-group")).ToHaveTextAsync(["Today", "Older"]);
+            var order = await page.Locator("#chat-list > li").EvaluateAllAsync<string[]>("items => items.map(i => i.classList.contains('chat-group') ? i.textContent : i.querySelector('a').textContent)");
+            Assert.Equal(["Today", "What is the best way to learn functional programming if I", "Older", "An old chat"], order);
+
+            // The current chat's rename/delete icons appear on hover or focus, like every other chat's.
+            await page.Locator("#composer-message").FocusAsync();
+            var actions = page.Locator("#chat-list .chat-item:has(a[aria-current=page]) .chat-item-actions");
+            await Expect(actions).ToHaveCountAsync(1);
+            await Expect(actions).ToBeHiddenAsync();
+            await current.HoverAsync();
+            await Expect(actions).ToBeVisibleAsync();
+            await SharedBrowser.ScreenshotAsync(page, "loop-sidebar-groups-1440-light");
+        }, new BrowserNewContextOptions { ViewportSize = Desktop, Locale = "en-US", TimezoneId = "UTC" });
+    }
+
+    /// <summary>Item 13: on a touch phone the tap targets are 44 px, the composer grows to 40% of the screen and scrolls inside, the keyboard resizes the page, and the header keeps the title readable.</summary>
+    [Theory]
+    [InlineData("light")]
+    [InlineData("dark")]
+    public async Task Loop_on_a_touch_phone_targets_are_big_enough_and_the_composer_and_header_fit(string scheme)
+    {
+        await using var env = await LoopEnv.StartAsync(operatorKey: true);
+        await SharedBrowser.RunAsync($"{nameof(Loop_on_a_touch_phone_targets_are_big_enough_and_the_composer_and_header_fit)}-{scheme}", async page =>
+        {
+            await page.GotoAsync(env.Url("chat"));
+            Assert.Contains("interactive-widget=resizes-content", await page.Locator("meta[name=viewport]").GetAttributeAsync("content"), StringComparison.Ordinal);
+            await SendAsync(page, "A question with a title long enough to need the room");
+            await Expect(page.Locator("article[data-role=assistant][data-status=complete]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+
+            foreach (var selector in (string[])["#attach-button", "#model-button", ".thread-menu > summary", ".msg-actions .btn", ".sidebar-open"])
+            {
+                var box = (await page.Locator(selector).First.BoundingBoxAsync())!;
+                Assert.True(box.Width >= 44 && box.Height >= 44, $"{selector} is {box.Width}×{box.Height}");
+            }
+
+            // The title keeps its room: the header's tools wait in the ⋯ menu.
+            var titleBox = (await page.Locator("#thread-title").BoundingBoxAsync())!;
+            Assert.True(titleBox.Width >= 150, $"the title has {titleBox.Width} px");
+            await page.Locator(".thread-menu > summary").ClickAsync();
+            await Expect(page.Locator(".thread-menu").GetByRole(AriaRole.Link, new() { Name = "Settings" })).ToBeVisibleAsync();
+            await ViewportShotAsync(page, $"loop-phone-header-menu-390-{scheme}");
+            await page.Keyboard.PressAsync("Escape");
+
+            // The composer grows to at most 40% of the screen, then scrolls inside.
+            await page.GetByLabel("Message", new() { Exact = true }).FillAsync(string.Join("\n", Enumerable.Range(1, 60).Select(i => $"line {i}")));
+            var sizes = await page.Locator("#composer-message").EvaluateAsync<double[]>("t => [t.getBoundingClientRect().height, window.innerHeight, t.scrollHeight, t.clientHeight]");
+            Assert.True(sizes[0] <= sizes[1] * 0.4 + 1, $"the composer is {sizes[0]} px on a {sizes[1]} px screen");
+            Assert.True(sizes[2] > sizes[3], "the composer does not scroll inside");
+
+            // The sidebar's icons are big enough too.
+            await page.Locator(".sidebar-open").ClickAsync();
+            var icon = (await page.Locator("#chat-list .icon-btn").First.BoundingBoxAsync())!;
+            Assert.True(icon.Width >= 44 && icon.Height >= 44, $"a sidebar icon is {icon.Width}×{icon.Height}");
+            await AssertFitsAsync(page, "the thread with its sidebar open");
+        }, new BrowserNewContextOptions { ViewportSize = new() { Width = 390, Height = 844 }, HasTouch = true, IsMobile = true, ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light, Locale = "en-US", TimezoneId = "UTC" });
+    }
+
     private const string WideReply =
         "Here is a long line:\n\n```text\n" + "a_very_long_identifier_without_any_break_" + "0123456789012345678901234567890123456789012345678901234567890123456789" + "\n```\n\n" +
         "| column one | column two | column three | column four | column five | column six |\n|---|---|---|---|---|---|\n| aaaaaaaaaaaa | bbbbbbbbbbbb | cccccccccccc | dddddddddddd | eeeeeeeeeeee | ffffffffffff |\n\n" +
