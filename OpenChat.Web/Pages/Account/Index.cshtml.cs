@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
-using OpenChat.Web.Web;
+using OpenChat.Web.Conversations;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Pages.Account;
 

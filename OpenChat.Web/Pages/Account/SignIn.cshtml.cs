@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using OpenChat.Web.Accounts;
-using OpenChat.Web.Web.RateLimiting;
+using OpenChat.Web.Platform.RateLimiting;
 
 namespace OpenChat.Web.Pages.Account;
 
