@@ -395,7 +395,7 @@ public sealed partial class EverydayLoopBrowserTests
             foreach (var selector in (string[])["#attach-button", "#model-button", ".thread-menu > summary", ".msg-actions .btn", ".sidebar-open"])
             {
                 var box = (await page.Locator(selector).First.BoundingBoxAsync())!;
-                Assert.True(box.Width >= 44 && box.Height >= 44, $"{selector} is {box.Width}×{box.Height}");
+                Assert.True(Math.Round(box.Width) >= 44 && Math.Round(box.Height) >= 44, $"{selector} is {box.Width}×{box.Height}");
             }
 
             // The title keeps its room: the header's tools wait in the ⋯ menu.
@@ -415,7 +415,7 @@ public sealed partial class EverydayLoopBrowserTests
             // The sidebar's icons are big enough too.
             await page.Locator(".sidebar-open").ClickAsync();
             var icon = (await page.Locator("#chat-list .icon-btn").First.BoundingBoxAsync())!;
-            Assert.True(icon.Width >= 44 && icon.Height >= 44, $"a sidebar icon is {icon.Width}×{icon.Height}");
+            Assert.True(Math.Round(icon.Width) >= 44 && Math.Round(icon.Height) >= 44, $"a sidebar icon is {icon.Width}×{icon.Height}");
             await AssertFitsAsync(page, "the thread with its sidebar open");
         }, new BrowserNewContextOptions { ViewportSize = new() { Width = 390, Height = 844 }, HasTouch = true, IsMobile = true, ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light, Locale = "en-US", TimezoneId = "UTC" });
     }

@@ -11,7 +11,7 @@ namespace OpenChat.Web.Pages.Chat;
 /// <c>POST /chat/{id}/messages/{messageId}/stop|retry|regenerate</c>. The new state of the reply reaches every
 /// tab on the chat over its live stream; without JavaScript the browser goes back to the thread.
 /// </summary>
-public sealed class MessageActionModel(ChatService chats, Generation.GenerationRegistry generation, Telemetry.ProductAnalytics analytics, TimeProvider clock) : PageModel
+public sealed class MessageActionModel(ChatService chats) : PageModel
 {
     public IActionResult OnGet(Guid id) => Redirect($"/chat/{id:D}");
 
@@ -26,18 +26,7 @@ public sealed class MessageActionModel(ChatService chats, Generation.GenerationR
         else if (verb == "stop")
         {
             // Stopping a reply that already finished is not an error: the person sees the final state anyway.
-            var startedAt = generation.FindRun(ownerId, id) is { } run && run.ReplyId == messageId ? run.StartedAt : (DateTimeOffset?)null;
-            var stopped = chats.Stop(ownerId, id, messageId);
-            if (stopped)
-            {
-                await analytics.CaptureAsync("chat.stream_stopped", p =>
-                {
-                    p["chat_id"] = id.ToString("D");
-                    p["elapsed_ms"] = startedAt is { } at ? (long)(clock.GetUtcNow() - at).TotalMilliseconds : (long?)null;
-                });
-            }
-
-            error = stopped || await chats.FindAsync(ownerId, id, cancellationToken) is not null ? null : ChatError.NotFound;
+            error = await chats.StopAsync(ownerId, id, messageId) || await chats.FindAsync(ownerId, id, cancellationToken) is not null ? null : ChatError.NotFound;
         }
         else
         {
