@@ -33,7 +33,7 @@ public static class ChatListMarkup
             var chatGroup = GroupOf(chat.LastMessageAt, today);
             if (chatGroup != group)
             {
-                builder.Append("<li class=\"chat-group\" role=\"presentation\">").Append(chatGroup).Append("</li>");
+                builder.Append("<li class=\"chat-group\">").Append(chatGroup).Append("</li>");
                 group = chatGroup;
             }
 
