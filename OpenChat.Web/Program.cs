@@ -42,5 +42,6 @@ app.MapLiveStream();
 app.MapClientEventIngest();
 app.MapCspReports();
 app.MapRazorPages();
+app.PrintAddressWhenStarted();
 
 await app.RunAsync();

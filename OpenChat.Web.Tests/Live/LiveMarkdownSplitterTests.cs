@@ -51,6 +51,31 @@ public sealed class LiveMarkdownSplitterTests
         Assert.Equal(reply.IndexOf("Tail", StringComparison.Ordinal), whole.CommittedLength);
     }
 
+    [Fact]
+    public void An_open_fence_at_the_margin_finishes_the_paragraph_before_it_and_names_its_code_and_language()
+    {
+        var (splitter, text) = Feed("Here it is:\n```js title\nconst a", " = 1;\n");
+
+        Assert.Equal("Here it is:\n".Length, splitter.CommittedLength);
+        var fence = splitter.Fence!;
+        Assert.Equal("js", fence.Language);
+        Assert.Equal("const a = 1;\n", text.ToString(fence.ContentStart, text.Length - fence.ContentStart));
+
+        text.Append("```\n");
+        splitter.Advance(text);
+        Assert.Null(splitter.Fence);
+        Assert.Equal(text.Length, splitter.CommittedLength);
+    }
+
+    [Fact]
+    public void A_fence_line_not_yet_ended_is_not_open_code_yet()
+    {
+        var (splitter, _) = Feed("Intro\n\n```pyth");
+
+        Assert.Null(splitter.Fence);
+        Assert.Equal("Intro\n\n".Length, splitter.CommittedLength);
+    }
+
     private static (LiveMarkdownSplitter Splitter, StringBuilder Text) Feed(params string[] chunks)
     {
         var splitter = new LiveMarkdownSplitter();

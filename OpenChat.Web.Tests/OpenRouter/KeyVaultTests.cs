@@ -36,7 +36,7 @@ public sealed class KeyVaultTests : IAsyncLifetime
 
         using var response = await guest.PostAsync("/settings/key", new Dictionary<string, string> { ["key"] = "sk-or-v1-not-a-real-key", ["source"] = "modal" });
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode); // the dialog again, saying why (an htmx answer, not an error in the console)
         Assert.Contains("That key was not accepted by OpenRouter", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var settings = await guest.GetDocumentAsync("/settings");
         Assert.DoesNotContain("Key saved on", settings.QuerySelector("#key")!.TextContent, StringComparison.Ordinal);
@@ -125,7 +125,8 @@ public sealed class KeyVaultTests : IAsyncLifetime
 
         using var refused = await guest.PostAsync($"/chat/{chatId:D}", new Dictionary<string, string> { ["text"] = "reply 21" });
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode); // the key dialog, saying why
+        Assert.Equal("daily", refused.Headers.GetValues("X-RateLimit-Policy").Single());
         var dialog = new HtmlParser().ParseDocument(await refused.Content.ReadAsStringAsync());
         Assert.Contains("You've used today's free replies — add your own OpenRouter key to keep chatting", dialog.QuerySelector("dialog#key-dialog")!.TextContent, StringComparison.Ordinal);
         var page = await guest.GetDocumentAsync($"/chat/{chatId:D}");

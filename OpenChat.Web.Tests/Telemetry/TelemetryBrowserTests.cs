@@ -63,7 +63,8 @@ public sealed partial class TelemetryBrowserTests
         Assert.Equal(created.Property("chat_id"), stopped.Property("chat_id"));
         Assert.True(long.Parse(stopped.Property("elapsed_ms") ?? "-1", System.Globalization.CultureInfo.InvariantCulture) >= 0, "elapsed_ms: " + stopped.Properties);
 
-        foreach (var browser in new[] { cta, connected, stopped, toggled })
+        Assert.Equal("openchat-server", stopped.Property("app"));
+        foreach (var browser in new[] { cta, connected, toggled })
         {
             Assert.Equal("openchat-web", browser.Property("app"));
         }

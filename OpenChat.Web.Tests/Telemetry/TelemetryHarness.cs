@@ -25,6 +25,7 @@ public sealed class TelemetryHarness : IAsyncDisposable
     {
         ["workspace.fallback_storage_used"] = "Storage.StorageFallbackTests",
         ["workspace.fallback_reconciled"] = "Storage.StorageFallbackTests",
+        ["chat.stream_stopped"] = "Telemetry.TelemetryBrowserTests",
     };
 
     /// <summary>Merged into every event (shared/telemetry.md, super properties); <c>workspace_id</c>, <c>model_id</c> and the themes only when known.</summary>

@@ -13,9 +13,15 @@ public static class ChatListMarkup
 
     public static string ItemId(Guid chatId) => "c-" + chatId.ToString("N");
 
-    /// <summary>The items of one page, and a sentinel that loads the next page when scrolled into view.</summary>
-    public static string Items(IReadOnlyList<Chat> chats, Guid? currentChatId, bool hasMore)
+    /// <summary>
+    /// The items of one page, grouped under Today, Yesterday, Previous 7 days and Older (UTC days, by last message), and a
+    /// sentinel that loads the next page when scrolled into view. <paramref name="after"/>: where the previous page ended,
+    /// so a group that goes on is not headed twice.
+    /// </summary>
+    public static string Items(IReadOnlyList<Chat> chats, Guid? currentChatId, bool hasMore, DateTimeOffset? after = null)
     {
+        var today = DateTimeOffset.UtcNow.UtcDateTime.Date;
+        var group = after is { } previous ? GroupOf(previous, today) : null;
         var builder = new StringBuilder(chats.Count * 420 + 200);
         if (chats.Count == 0 && !hasMore)
         {
@@ -24,14 +30,21 @@ public static class ChatListMarkup
 
         foreach (var chat in chats)
         {
+            var chatGroup = GroupOf(chat.LastMessageAt, today);
+            if (chatGroup != group)
+            {
+                builder.Append("<li class=\"chat-group\">").Append(chatGroup).Append("</li>");
+                group = chatGroup;
+            }
+
             AppendItem(builder, chat, chat.Id == currentChatId);
         }
 
         if (hasMore && chats.Count > 0)
         {
             var last = chats[^1];
-            var after = KeysetPosition.Format(last.LastMessageAt, last.Id);
-            builder.Append("<li class=\"chat-more\" hx-get=\"/chat/list?after=").Append(after);
+            var position = KeysetPosition.Format(last.LastMessageAt, last.Id);
+            builder.Append("<li class=\"chat-more\" hx-get=\"/chat/list?after=").Append(position);
             if (currentChatId is { } current)
             {
                 builder.Append("&amp;current=").Append(current.ToString("N"));
@@ -41,6 +54,12 @@ public static class ChatListMarkup
         }
 
         return builder.ToString();
+    }
+
+    private static string GroupOf(DateTimeOffset lastMessageAt, DateTime today)
+    {
+        var days = (today - lastMessageAt.UtcDateTime.Date).TotalDays;
+        return days <= 0 ? "Today" : days <= 1 ? "Yesterday" : days <= 7 ? "Previous 7 days" : "Older";
     }
 
     public static string Item(Chat chat, bool isCurrent)

@@ -2,7 +2,10 @@ using System.Text;
 
 namespace OpenChat.Web.Chats;
 
-/// <summary>The automatic title of a chat: its first message, on one line, cut at a word boundary.</summary>
+/// <summary>
+/// The automatic title of a chat: its first message, on one line, cut at a word boundary. The stored title never ends in
+/// "…": where it does not fit, the page shows the ellipsis (CSS), so a renamed or exported title is the person's words.
+/// </summary>
 public static class ChatTitle
 {
     public const int AutomaticLength = 60;
@@ -22,7 +25,7 @@ public static class ChatTitle
 
         var cut = line.LastIndexOf(' ', AutomaticLength);
         var end = cut >= AutomaticLength / 3 ? cut : AutomaticLength;
-        return line[..end].TrimEnd(' ', ',', ';', ':', '-') + "…";
+        return line[..end].TrimEnd(' ', ',', ';', ':', '-');
     }
 
     /// <summary>Whitespace runs (newlines included) become one space; control characters go.</summary>

@@ -15,6 +15,39 @@ public static class MessageMarkup
 
     public static string TailId(Guid messageId) => "t-" + messageId.ToString("N");
 
+    /// <summary>
+    /// Removes a turn (question and reply) from a tab that shows it, before the turn is appended again. A tab may or may not
+    /// show it: the marker dropped into <c>#live-sink</c> first gives the delete a target in every tab (htmx logs an error
+    /// for an out-of-band swap without one).
+    /// </summary>
+    public static string RemoveTurnOob(Guid userMessageId, Guid replyId)
+    {
+        var marker = "gone-" + replyId.ToString("N");
+        return string.Concat(
+            "<div hx-swap-oob=\"beforeend:#live-sink\"><i id=\"", marker, "\"></i></div>",
+            "<div hx-swap-oob=\"delete:#", ArticleId(userMessageId), ",#", ArticleId(replyId), ",#", marker, "\"></div>");
+    }
+
+    /// <summary>
+    /// The unfinished end of a running reply. Deltas arrive as unnamed SSE events (8 bytes of framing each) and are appended
+    /// to the element with <c>sse-swap</c> as escaped text: plain, or, while a fenced block is open, inside a code block that
+    /// looks like the finished one will (so nothing jumps when it completes). With <paramref name="oob"/> it replaces the tail a tab shows.
+    /// </summary>
+    public static string Tail(Guid replyId, string? text, string? codeLanguage, bool oob = false)
+    {
+        var swap = oob ? " hx-swap-oob=\"true\"" : string.Empty;
+        if (codeLanguage is null)
+        {
+            return string.Concat("<span class=\"tail\" id=\"", TailId(replyId), "\"", swap, " sse-swap=\"message\" hx-swap=\"beforeend\">", Html.Encode(text), "</span>");
+        }
+
+        return string.Concat(
+            "<div class=\"prose tail-code\" id=\"", TailId(replyId), "\"", swap, "><div class=\"code-block\"><div class=\"code-bar\"><span class=\"code-lang\">",
+            Html.Encode(codeLanguage.Length == 0 ? "text" : codeLanguage),
+            "</span><button type=\"button\" class=\"copy\" data-copy=\"code\" aria-label=\"Copy code\">Copy</button></div><pre><code sse-swap=\"message\" hx-swap=\"beforeend\">",
+            Html.Encode(text), "</code></pre></div></div>");
+    }
+
     public static string Article(MessageView view, string? oob = null, bool preserveBlocks = false)
     {
         var message = view.Message;
@@ -66,9 +99,7 @@ public static class MessageMarkup
         builder.Append("</div>");
         if (message.Status == MessageStatus.Streaming)
         {
-            // Deltas arrive as unnamed SSE events (8 bytes of framing each) and are appended here as escaped text.
-            builder.Append("<span class=\"tail\" id=\"").Append(TailId(message.Id))
-                .Append("\" sse-swap=\"message\" hx-swap=\"beforeend\">").Append(Html.Encode(view.Tail)).Append("</span>")
+            builder.Append(Tail(message.Id, view.Tail, view.TailCodeLanguage))
                 .Append("<span class=\"typing\" aria-hidden=\"true\"><span></span><span></span><span></span></span>");
         }
 
@@ -103,6 +134,13 @@ public static class MessageMarkup
         {
             var retry = message.Status is MessageStatus.Error or MessageStatus.Interrupted;
             AppendAction(builder, view, retry ? "retry" : "regenerate", retry ? "Retry" : "Regenerate");
+        }
+
+        if (message.ModelId is { Length: > 0 } model)
+        {
+            // The model that wrote the reply, short (its name after the provider), the full id on hover.
+            builder.Append("<span class=\"msg-model\" title=\"").Append(Html.Encode(model)).Append("\">")
+                .Append(Html.Encode(model[(model.IndexOf('/', StringComparison.Ordinal) + 1)..])).Append("</span>");
         }
 
         if (message.Usage is { } usage)

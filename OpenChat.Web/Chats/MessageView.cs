@@ -8,9 +8,11 @@ namespace OpenChat.Web.Chats;
 /// <param name="Tail">The unfinished text after the last finished block (streaming only), unescaped.</param>
 /// <param name="IsLatestReply">Only the newest reply offers Regenerate / Retry.</param>
 /// <param name="AntiforgeryToken">Set when rendering a full page, so the action forms also work without JavaScript.</param>
+/// <param name="TailCodeLanguage">Set when the tail is the code of a fenced block still open (empty: no language given).</param>
 public sealed record MessageView(
     ChatMessage Message,
     string RenderedHtml,
     string? Tail,
     bool IsLatestReply,
-    string? AntiforgeryToken);
+    string? AntiforgeryToken,
+    string? TailCodeLanguage = null);

@@ -51,7 +51,7 @@ public static class ThreadMarkup
 
     /// <summary>The sentinel at the top of a thread that loads the previous page when scrolled into view.</summary>
     public static string OlderSentinel(string url) =>
-        $"<div class=\"thread-older\" hx-get=\"{url}\" hx-trigger=\"revealed\" hx-swap=\"outerHTML\"><span class=\"spinner\" aria-hidden=\"true\"></span><span class=\"visually-hidden\">Loading earlier messages</span></div>";
+        $"<div class=\"thread-older\" hx-get=\"{url}\" hx-trigger=\"intersect\" hx-swap=\"outerHTML\"><span class=\"spinner\" aria-hidden=\"true\"></span><span class=\"visually-hidden\">Loading earlier messages</span></div>";
 
     public static bool TryParseCursor(string? value, out MessageCursor? cursor)
     {

@@ -174,10 +174,17 @@ public sealed class ChatService(
         return await StartAsync(ownerId, chat, question, reply, key);
     }
 
-    public bool Stop(string ownerId, Guid chatId, Guid replyId)
+    /// <summary>Stops a running reply (here, or on the instance that writes it); a stop here is captured (<c>chat.stream_stopped</c>).</summary>
+    public async Task<bool> StopAsync(string ownerId, Guid chatId, Guid replyId)
     {
+        var startedAt = generation.FindRun(ownerId, chatId) is { } run && run.ReplyId == replyId ? run.StartedAt : (DateTimeOffset?)null;
         if (generation.Stop(ownerId, chatId, replyId))
         {
+            await analytics.CaptureAsync("chat.stream_stopped", p =>
+            {
+                p["chat_id"] = chatId.ToString("D");
+                p["elapsed_ms"] = startedAt is { } at ? (long)(clock.GetUtcNow() - at).TotalMilliseconds : (long?)null;
+            });
             return true;
         }
 

@@ -19,6 +19,7 @@ public sealed class GenerationRun : IRunningReply, IFollowableReply, IDisposable
     private readonly MarkdownRenderer _markdown;
     private readonly CancellationTokenSource _cancellation = new();
     private int _renderedUpTo;
+    private bool _tailIsCode;
     private int _version;
     private bool _finished;
 
@@ -100,13 +101,20 @@ public sealed class GenerationRun : IRunningReply, IFollowableReply, IDisposable
             _text.Append(delta);
             _version++;
             SseFrame frame;
-            if (_splitter.Advance(_text))
+            var moved = _splitter.Advance(_text);
+            var fence = _splitter.Fence;
+            if (moved || (fence is not null) != _tailIsCode)
             {
                 var committed = _splitter.CommittedLength;
                 var blocks = _markdown.Render(_text.ToString(_renderedUpTo, committed - _renderedUpTo));
                 _blocksHtml.Append(blocks);
                 _renderedUpTo = committed;
-                frame = LiveFrames.FinishedBlocks(ReplyId, blocks, _text.ToString(committed, _text.Length - committed));
+                var tail = fence is null ? _text.ToString(committed, _text.Length - committed) : _text.ToString(fence.ContentStart, _text.Length - fence.ContentStart);
+                // The tail keeps its element while it stays plain text; it is replaced when it turns into open code or back.
+                frame = (fence is not null) == _tailIsCode && fence is null
+                    ? LiveFrames.FinishedBlocks(ReplyId, blocks, tail)
+                    : LiveFrames.FinishedBlocksAndNewTail(ReplyId, blocks, MessageMarkup.Tail(ReplyId, tail, fence?.Language, oob: true));
+                _tailIsCode = fence is not null;
             }
             else
             {
@@ -210,8 +218,9 @@ public sealed class GenerationRun : IRunningReply, IFollowableReply, IDisposable
     private MessageView ReplyViewLocked(string? antiforgeryToken)
     {
         var reply = Request.Reply with { Content = _text.ToString(), Status = MessageStatus.Streaming };
-        var tail = _text.ToString(_renderedUpTo, _text.Length - _renderedUpTo);
-        return new MessageView(reply, _blocksHtml.ToString(), tail, IsLatestReply: true, antiforgeryToken);
+        var fence = _tailIsCode ? _splitter.Fence : null;
+        var tail = fence is null ? _text.ToString(_renderedUpTo, _text.Length - _renderedUpTo) : _text.ToString(fence.ContentStart, _text.Length - fence.ContentStart);
+        return new MessageView(reply, _blocksHtml.ToString(), tail, IsLatestReply: true, antiforgeryToken, fence?.Language);
     }
 
     public void Dispose() => _cancellation.Dispose();

@@ -19,8 +19,7 @@ public static class LiveFrames
         var userView = new MessageView(question, string.Empty, null, false, null);
         var replyId = reply.Message.Id;
         return SseFrame.Create(Oob, string.Concat(
-            "<div id=\"", MessageMarkup.ArticleId(question.Id), "\" hx-swap-oob=\"delete\"></div>",
-            "<div id=\"", MessageMarkup.ArticleId(replyId), "\" hx-swap-oob=\"delete\"></div>",
+            MessageMarkup.RemoveTurnOob(question.Id, replyId),
             "<div hx-swap-oob=\"beforeend:#thread\">", MessageMarkup.Article(userView), MessageMarkup.Article(reply), "</div>",
             streaming ? ComposerMarkup.StreamingActionOob(question.ChatId, replyId) : ComposerMarkup.IdleActionOob(question.ChatId)));
     }
@@ -32,6 +31,10 @@ public static class LiveFrames
     public static SseFrame FinishedBlocks(Guid replyId, string blocksHtml, string tail) =>
         SseFrame.Create(Oob, string.Concat(AppendBlocks(replyId, blocksHtml),
             "<span id=\"", MessageMarkup.TailId(replyId), "\" hx-swap-oob=\"innerHTML\">", Html.Encode(tail), "</span>"));
+
+    /// <summary>Blocks of the reply that just became final, and a new tail element (plain text, or the code of a fence still open).</summary>
+    public static SseFrame FinishedBlocksAndNewTail(Guid replyId, string blocksHtml, string tailOob) =>
+        SseFrame.Create(Oob, string.Concat(blocksHtml.Length == 0 ? string.Empty : AppendBlocks(replyId, blocksHtml), tailOob));
 
     /// <summary>The reply as stored at its end, replacing the article the tab shows.</summary>
     /// <param name="lastBlocks">When the tab's blocks already are the final rendering: the blocks still missing, appended while the rest stays in place.</param>

@@ -13,9 +13,18 @@ public sealed class LiveMarkdownSplitter
     private char _fenceChar;
     private int _fenceLength;
     private bool _previousLineBlank;
+    private int _fenceStart;
+    private int _fenceContentStart;
+    private string _fenceLanguage = string.Empty;
 
     /// <summary>Length of the prefix made of finished blocks.</summary>
     public int CommittedLength { get; private set; }
+
+    /// <summary>
+    /// The fenced code block still open at the end of the text, when it starts at <see cref="CommittedLength"/> (so the tail is
+    /// exactly that code): where its code begins and its language. Null otherwise.
+    /// </summary>
+    public OpenFence? Fence => _inFence && _fenceStart == CommittedLength ? new OpenFence(_fenceContentStart, _fenceLanguage) : null;
 
     /// <summary>Scans text appended since the last call; returns true when <see cref="CommittedLength"/> moved.</summary>
     public bool Advance(System.Text.StringBuilder text)
@@ -28,9 +37,16 @@ public sealed class LiveMarkdownSplitter
                 continue;
             }
 
+            var wasInFence = _inFence;
             if (EndLine(text, _lineStart, i))
             {
                 CommittedLength = i + 1;
+                moved = true;
+            }
+            else if (!wasInFence && _inFence && _fenceStart == _lineStart && _lineStart > CommittedLength && text[_lineStart] is '`' or '~')
+            {
+                // A fence at the margin ends the paragraph before it: that text is finished, and the tail becomes the code.
+                CommittedLength = _lineStart;
                 moved = true;
             }
 
@@ -68,6 +84,11 @@ public sealed class LiveMarkdownSplitter
                     _inFence = true;
                     _fenceChar = marker;
                     _fenceLength = run;
+                    _fenceStart = start;
+                    _fenceContentStart = end + 1;
+                    var info = text.ToString(content + run, end - content - run).Trim();
+                    var space = info.IndexOfAny([' ', '\t']);
+                    _fenceLanguage = space < 0 ? info : info[..space];
                     _previousLineBlank = false;
                     return false;
                 }
@@ -90,6 +111,9 @@ public sealed class LiveMarkdownSplitter
         _previousLineBlank = blank;
         return endsBlock;
     }
+
+    /// <summary>An open fenced code block: its code starts at <paramref name="ContentStart"/>; <paramref name="Language"/> may be empty.</summary>
+    public sealed record OpenFence(int ContentStart, string Language);
 
     private static bool IsBlank(System.Text.StringBuilder text, int from, int end)
     {

@@ -201,7 +201,8 @@ public sealed partial class ModelCatalogue(
         }
 
         var failure = new ModelsFetchFailed(status, kind, ModelsUri.Host, servedStale, clock.GetUtcNow());
-        LogFetchFailed(logger, error, status, kind, failure.UpstreamHost, servedStale);
+        // One line, no stack trace: the reason is what an operator needs (a network error's trace says nothing more).
+        LogFetchFailed(logger, status, kind, failure.UpstreamHost, servedStale, error?.GetBaseException().Message ?? "No detail.");
         foreach (var observer in _observers)
         {
             try
@@ -229,6 +230,11 @@ public sealed partial class ModelCatalogue(
 
     private async Task<CatalogueSnapshot?> ReadStoredCopyAsync()
     {
+        if (!File.Exists(StoredCopyPath))
+        {
+            return null; // a first start: nothing stored yet, nothing to report
+        }
+
         try
         {
             var stored = await FileStore.ReadAsync<StoredCatalogue>(StoredCopyPath, CancellationToken.None);
@@ -295,8 +301,8 @@ public sealed partial class ModelCatalogue(
     private static partial void LogFetched(ILogger logger, int count, double elapsedMs);
 
     [LoggerMessage(EventId = 4102, EventName = "ModelsFetchFailed", Level = LogLevel.Warning,
-        Message = "Fetching the model list failed: status {Status}, {ErrorKind}, upstream {UpstreamHost}, served stale {ServedStale}")]
-    private static partial void LogFetchFailed(ILogger logger, Exception? error, int? status, string errorKind, string upstreamHost, bool servedStale);
+        Message = "Fetching the model list failed: status {Status}, {ErrorKind}, upstream {UpstreamHost}, served stale {ServedStale}. {Reason}")]
+    private static partial void LogFetchFailed(ILogger logger, int? status, string errorKind, string upstreamHost, bool servedStale, string reason);
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "The model list could not be read from or written to {Path}")]
     private static partial void LogStoreFailed(ILogger logger, Exception error, string path);

@@ -36,7 +36,7 @@ public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys, ModelPi
         {
             if (Request.IsHtmx())
             {
-                return error.NeedsKey ? KeyDialogResult.For(this, error) : FragmentResults.Refusal(Response, error, "#composer-error");
+                return error.NeedsKey ? await KeyDialogResult.ForAsync(this, error) : FragmentResults.Refusal(Response, error, "#composer-error");
             }
 
             Response.StatusCode = error.StatusCode;
@@ -48,6 +48,7 @@ public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys, ModelPi
         var url = $"/chat/{result.Value!.Chat.Id:D}";
         if (Request.IsHtmx())
         {
+            Response.Headers["HX-Trigger"] = ComposerView.ResetEvent;
             Response.Headers["HX-Location"] = url;
             return new NoContentResult();
         }

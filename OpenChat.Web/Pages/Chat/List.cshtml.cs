@@ -20,6 +20,6 @@ public sealed class ListModel(ChatService chats) : PageModel
         Guid? currentChat = Guid.TryParse(current, out var id) ? id : null;
         var (list, hasMore) = await chats.ListAsync(HttpContext.FindOwnerId(), cursor, cancellationToken);
         Response.Headers.Vary = "HX-Request";
-        return FragmentResults.Html(ChatListMarkup.Items(list, currentChat, hasMore));
+        return FragmentResults.Html(ChatListMarkup.Items(list, currentChat, hasMore, cursor?.LastMessageAt));
     }
 }

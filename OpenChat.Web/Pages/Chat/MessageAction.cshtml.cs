@@ -26,7 +26,7 @@ public sealed class MessageActionModel(ChatService chats) : PageModel
         else if (verb == "stop")
         {
             // Stopping a reply that already finished is not an error: the person sees the final state anyway.
-            error = chats.Stop(ownerId, id, messageId) || await chats.FindAsync(ownerId, id, cancellationToken) is not null ? null : ChatError.NotFound;
+            error = await chats.StopAsync(ownerId, id, messageId) || await chats.FindAsync(ownerId, id, cancellationToken) is not null ? null : ChatError.NotFound;
         }
         else
         {

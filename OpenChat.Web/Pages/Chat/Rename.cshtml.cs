@@ -60,8 +60,15 @@ public sealed class RenameModel(ChatService chats) : PageModel
         }
 
         var renamed = result.Value!;
-        if (!Request.IsHtmx())
+        // From the rename page (the header menu's Rename, or no JavaScript): back to the chat.
+        if (!Request.IsHtmx() || Request.Headers["HX-Current-URL"].ToString().EndsWith($"/chat/{id:D}/rename", StringComparison.OrdinalIgnoreCase))
         {
+            if (Request.IsHtmx())
+            {
+                Response.Headers["HX-Location"] = $"/chat/{id:D}";
+                return new NoContentResult();
+            }
+
             return Redirect($"/chat/{id:D}");
         }
 

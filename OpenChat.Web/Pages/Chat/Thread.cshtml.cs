@@ -65,7 +65,7 @@ public sealed class ThreadModel(
         {
             if (Request.IsHtmx())
             {
-                return error.NeedsKey ? KeyDialogResult.For(this, error) : FragmentResults.Refusal(Response, error, "#composer-error");
+                return error.NeedsKey ? await KeyDialogResult.ForAsync(this, error) : FragmentResults.Refusal(Response, error, "#composer-error");
             }
 
             if (error == ChatError.NotFound)
@@ -82,6 +82,7 @@ public sealed class ThreadModel(
         if (Request.IsHtmx())
         {
             // The question and the reply reach this tab (and every other tab on this chat) over its live stream.
+            Response.Headers["HX-Trigger"] = ComposerView.ResetEvent;
             return FragmentResults.Html("<div id=\"composer-error\" class=\"composer-error\" hx-swap-oob=\"true\"></div>");
         }
 

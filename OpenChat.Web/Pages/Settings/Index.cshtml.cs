@@ -57,10 +57,10 @@ public sealed class IndexModel(
     public async Task<IActionResult> OnGetKeyDialogAsync(CancellationToken cancellationToken)
     {
         var savedAt = await keys.SavedAtAsync(HttpContext.FindOwnerId(), cancellationToken);
-        return KeyDialogResult.Dialog(this, new KeyDialogView(null, null, savedAt is not null));
+        return await KeyDialogResult.DialogAsync(this, new KeyDialogView(null, null, savedAt is not null), "missing");
     }
 
-    public async Task<IActionResult> OnPostKeyAsync(string? key, string? source, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostKeyAsync(string? key, string? source, string? then, CancellationToken cancellationToken)
     {
         var ownerId = await HttpContext.EnsureOwnerIdAsync();
         var result = await keys.SaveAsync(ownerId, key, cancellationToken);
@@ -89,7 +89,7 @@ public sealed class IndexModel(
             var status = result.Outcome == KeySaveOutcome.Unreachable ? StatusCodes.Status502BadGateway : StatusCodes.Status422UnprocessableEntity;
             if (fromDialog && Request.IsHtmx())
             {
-                return KeyDialogResult.Dialog(this, new KeyDialogView(null, result.Message, await keys.SavedAtAsync(ownerId, cancellationToken) is not null), status);
+                return await KeyDialogResult.DialogAsync(this, new KeyDialogView(null, result.Message, await keys.SavedAtAsync(ownerId, cancellationToken) is not null, then == "send"), "invalid");
             }
 
             KeyError = result.Message;
@@ -99,10 +99,13 @@ public sealed class IndexModel(
 
         if (fromDialog && Request.IsHtmx())
         {
-            // Close the dialog and tell the composer it can send now; the typed message is still in it.
+            // Close the dialog and free the composer. Opened by a send, the waiting message (with its files) goes now;
+            // either way the composer gets the focus back.
+            Response.Headers["HX-Trigger-After-Settle"] = then == "send" ? "composer-send" : "composer-focus";
             return FragmentResults.Html(
                 "<p id=\"composer-status\" class=\"composer-note\" hx-swap-oob=\"true\"><span class=\"composer-keys\">Enter to send · Shift+Enter for a new line</span></p>" +
-                "<div hx-swap-oob=\"beforeend:#toasts\"><div class=\"toast\" role=\"status\">Key saved. You can send your message now.</div></div>");
+                "<div hx-swap-oob=\"beforeend:#toasts\"><div class=\"toast\" role=\"status\">" +
+                (then == "send" ? "Key saved. Sending your message…" : "Key saved. You can send your message now.") + "</div></div>");
         }
 
         (Notice, NoticeFor) = ("Key saved.", "key");

@@ -16,4 +16,7 @@ public sealed record ComposerView(
 {
     /// <summary>What the composer says when no key would pay for a reply.</summary>
     public const string AddKeyPrompt = "Add your OpenRouter API key to start chatting.";
+
+    /// <summary>The client event (an <c>HX-Trigger</c>) with which a send's answer empties the composer: only the server knows it went.</summary>
+    public const string ResetEvent = "composer-reset";
 }
