@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage;
 using OpenChat.Web.Storage.Fallback;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Live;
 using OpenChat.Web.Storage;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Storage.Fallback;
 using OpenChat.Web.Storage.Files;
 using OpenChat.Web.Storage.Postgres;

@@ -6,6 +6,7 @@ using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Chats.Search;
 using OpenChat.Web.Chats.Usage;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.OpenRouter;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using OpenChat.Web.Storage.Fallback;
@@ -63,6 +64,7 @@ public static class StorageServiceCollectionExtensions
         // at start, and on a fresh database the migrations must have made its table by then.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StorageInitializer>());
         services.AddHostedService<PostgresRecovery>();
+        services.AddHostedService<StorageBannerPublisher>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
 
         services.AddDataProtection().SetApplicationName("OpenChat");

@@ -17,7 +17,7 @@ public sealed class StorageUnavailableMiddleware(RequestDelegate next)
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "30";
             context.Response.ContentType = "text/html; charset=utf-8";
-            var message = Chats.Html.Encode(e.Message);
+            var message = Html.Encode(e.Message);
             var fragment = context.Request.WantsFragment();
             if (fragment)
             {
