@@ -52,6 +52,7 @@ public sealed class AppHost : WebApplicationFactory<Program>
         ["RateLimits:SignIn:PermitLimit"] = "1000000",
         ["RateLimits:SignUp:PermitLimit"] = "1000000",
         ["RateLimits:KeySave:PermitLimit"] = "1000000",
+        ["Health:ReadyPermitLimit"] = "1000000",
     };
 
     public AppHost(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing")

@@ -65,6 +65,7 @@ public static class StorageServiceCollectionExtensions
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StorageInitializer>());
         services.AddHostedService<PostgresRecovery>();
         services.AddHostedService<StorageBannerPublisher>();
+        services.AddSingleton<StorageProbe>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
 
         services.AddDataProtection().SetApplicationName("OpenChat");
