@@ -157,12 +157,12 @@ public sealed class AppHostEnvironmentIsolationTests
 
             using var app = new AppHost(new Dictionary<string, string?> { ["OpenRouter:ApiKey"] = "sk-or-v1-from-the-test" }).Start();
             var openRouter = app.Services.GetRequiredService<IOptions<OpenRouterOptions>>().Value;
-            var storage = app.Services.GetRequiredService<IOptions<OpenChat.Web.Storage.StorageOptions>>().Value;
+            var storage = app.Services.GetRequiredService<IOptions<OpenChat.Web.Hosting.StorageOptions>>().Value;
             var postHog = app.Services.GetRequiredService<IOptions<OpenChat.Web.Telemetry.PostHogOptions>>().Value;
 
             Assert.Equal("sk-or-v1-from-the-test", openRouter.ApiKey);
             Assert.Equal("127.0.0.1", openRouter.BaseUrl.Host);
-            Assert.Equal(OpenChat.Web.Storage.StorageBackend.File, storage.Backend);
+            Assert.Equal(OpenChat.Web.Hosting.StorageBackend.File, storage.Backend);
             Assert.Equal(app.DataPath, storage.DataPath);
             Assert.False(postHog.Enabled);
         }

@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Storage;
 using OpenChat.Web.Storage.Files;
 using OpenChat.Web.Tests.Chats;

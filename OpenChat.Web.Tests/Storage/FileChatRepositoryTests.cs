@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Storage;
 using OpenChat.Web.Storage.Files;
 using OpenChat.Web.Tests.Infrastructure;

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Storage;
 using OpenChat.Web.Storage.Fallback;
 using OpenChat.Web.Tests.Infrastructure;

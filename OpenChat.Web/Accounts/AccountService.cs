@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Storage;
 
 namespace OpenChat.Web.Accounts;

@@ -1,7 +1,7 @@
 namespace OpenChat.Web.Chats;
 
 /// <summary>Why a chat operation was refused: an HTTP status and a sentence for the person.</summary>
-public sealed record ChatError(int StatusCode, string Message)
+public sealed record ChatError(int StatusCode, string Message) : Platform.IRefusal
 {
     /// <summary>Set for a 429: what the person is told, <c>Retry-After</c> and the analytics policy.</summary>
     public Platform.RateLimiting.RateLimitRejection? RateLimit { get; init; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Chats;
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Live;
 using OpenChat.Web.Storage;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Live;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage;

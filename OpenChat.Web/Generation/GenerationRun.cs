@@ -1,6 +1,7 @@
 using System.Text;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Live;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Generation;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Live;
 using OpenChat.Web.Storage;
 

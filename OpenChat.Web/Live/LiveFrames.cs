@@ -1,6 +1,6 @@
 using OpenChat.Web.Chats;
 using OpenChat.Web.Chats.Usage;
-using OpenChat.Web.Storage.Fallback;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Live;
 
@@ -72,7 +72,7 @@ public static class LiveFrames
     public static SseFrame ChatTotal(UsageTotals totals) => SseFrame.Create(Oob, ChatUsageMarkup.Total(totals, oob: true));
 
     /// <summary>The storage banner shown (Postgres is away) or hidden.</summary>
-    public static SseFrame StorageBannerChange(bool open) => SseFrame.Create(Oob, StorageBanner.Markup(open, outOfBand: true));
+    public static SseFrame StorageBannerChange(string bannerMarkup) => SseFrame.Create(Oob, bannerMarkup);
 
     private static string AppendBlocks(Guid replyId, string blocksHtml) =>
         string.Concat("<div hx-swap-oob=\"beforeend:#", MessageMarkup.BlocksId(replyId), "\">", blocksHtml, "</div>");

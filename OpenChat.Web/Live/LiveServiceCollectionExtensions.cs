@@ -14,7 +14,6 @@ public static class LiveServiceCollectionExtensions
         services.AddSingleton<LiveHub>();
         services.AddSingleton<SidebarPublisher>();
         services.AddSingleton<ChatUsagePublisher>();
-        services.AddHostedService<StorageBannerPublisher>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Chats.Attachments;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Storage;
 
 namespace OpenChat.Web.OpenRouter;

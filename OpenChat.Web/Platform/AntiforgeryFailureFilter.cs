@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc.Core.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Filters;
-using OpenChat.Web.Chats;
 
 namespace OpenChat.Web.Platform;
 
@@ -10,7 +9,7 @@ namespace OpenChat.Web.Platform;
 /// </summary>
 public sealed class AntiforgeryFailureFilter : IAlwaysRunResultFilter
 {
-    public static readonly ChatError Refusal = new(StatusCodes.Status400BadRequest, "This page is out of date. Reload it and try again.");
+    public static readonly IRefusal Refusal = new OutOfDate();
 
     public void OnResultExecuting(ResultExecutingContext context)
     {
@@ -22,5 +21,14 @@ public sealed class AntiforgeryFailureFilter : IAlwaysRunResultFilter
 
     public void OnResultExecuted(ResultExecutedContext context)
     {
+    }
+
+    private sealed class OutOfDate : IRefusal
+    {
+        public int StatusCode => StatusCodes.Status400BadRequest;
+
+        public string Message => "This page is out of date. Reload it and try again.";
+
+        public RateLimiting.RateLimitRejection? RateLimit => null;
     }
 }

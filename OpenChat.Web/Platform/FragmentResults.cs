@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using OpenChat.Web.Chats;
 
 namespace OpenChat.Web.Platform;
 
@@ -16,7 +15,7 @@ public static class FragmentResults
 
     /// <summary>A danger toast with a dismiss button (the message is encoded here).</summary>
     public static string DangerToast(string message, string? attributes = null) =>
-        $"<div class=\"toast toast-danger\" role=\"alert\"{attributes}><p class=\"toast-text\">{Chats.Html.Encode(message)}</p>" +
+        $"<div class=\"toast toast-danger\" role=\"alert\"{attributes}><p class=\"toast-text\">{Platform.Html.Encode(message)}</p>" +
         "<button type=\"button\" class=\"btn btn-ghost btn-icon btn-sm toast-close\" data-dismiss aria-label=\"Dismiss\">" +
         "<svg aria-hidden=\"true\" viewBox=\"0 0 24 24\" class=\"icon\"><path d=\"M6 6l12 12M18 6L6 18\" /></svg></button></div>";
 
@@ -24,7 +23,7 @@ public static class FragmentResults
     /// A refusal as an htmx fragment: the message replaces the content of <paramref name="target"/>
     /// (<c>HX-Retarget</c>), or appears as a toast when there is no natural place for it.
     /// </summary>
-    public static ContentResult Refusal(HttpResponse response, ChatError error, string? target = null)
+    public static ContentResult Refusal(HttpResponse response, IRefusal error, string? target = null)
     {
         if (error.RateLimit is { } rateLimit)
         {
@@ -36,8 +35,8 @@ public static class FragmentResults
         response.Headers["HX-Retarget"] = target ?? "#toasts";
         response.Headers["HX-Reswap"] = target is null ? "beforeend" : "innerHTML";
         var markup = target is null
-            ? $"<div class=\"toast toast-danger\" role=\"alert\">{Chats.Html.Encode(error.Message)}</div>"
-            : $"<p class=\"form-error\" role=\"alert\">{Chats.Html.Encode(error.Message)}</p>";
+            ? $"<div class=\"toast toast-danger\" role=\"alert\">{Platform.Html.Encode(error.Message)}</div>"
+            : $"<p class=\"form-error\" role=\"alert\">{Platform.Html.Encode(error.Message)}</p>";
         return Html(markup, error.StatusCode);
     }
 }

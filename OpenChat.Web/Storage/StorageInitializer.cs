@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Storage.Fallback;
 using OpenChat.Web.Storage.Files;
 using OpenChat.Web.Storage.Postgres;

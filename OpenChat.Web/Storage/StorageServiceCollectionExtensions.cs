@@ -6,6 +6,7 @@ using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Chats.Search;
 using OpenChat.Web.Chats.Usage;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage.Fallback;
 using OpenChat.Web.Storage.Files;
@@ -64,6 +65,7 @@ public static class StorageServiceCollectionExtensions
         // at start, and on a fresh database the migrations must have made its table by then.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StorageInitializer>());
         services.AddHostedService<PostgresRecovery>();
+        services.AddHostedService<StorageBannerPublisher>();
         services.AddSingleton<StorageProbe>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
 

@@ -70,7 +70,7 @@ public sealed class AttachmentPostgresTests(PostgresAttachmentFixture fixture) :
 
     private async Task<long> CountAsync(Guid chatId)
     {
-        var connectionString = fixture.Host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OpenChat.Web.Storage.StorageOptions>>().Value.PostgresConnectionString!;
+        var connectionString = fixture.Host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OpenChat.Web.Hosting.StorageOptions>>().Value.PostgresConnectionString!;
         await using var connection = new NpgsqlConnection(OpenChat.Web.Storage.PostgresConnectionString.Normalize(connectionString));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("select count(*) from attachments where chat_id = @id", connection);

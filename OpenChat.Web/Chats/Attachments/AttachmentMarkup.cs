@@ -1,5 +1,6 @@
 using System.Text;
 using OpenChat.Web.OpenRouter;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Chats.Attachments;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Chats.Search;
 

@@ -1,3 +1,5 @@
+using OpenChat.Web.Platform;
+
 namespace OpenChat.Web.Chats.Usage;
 
 /// <summary>The chat's running total in the thread header (an out-of-band swap refreshes it when a reply ends).</summary>

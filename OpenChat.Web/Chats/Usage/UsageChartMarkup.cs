@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Chats.Usage;
 

@@ -10,7 +10,7 @@ namespace OpenChat.Web.Pages.Account;
 /// <c>/account</c> (members only; others go to sign-in): the display name, and deleting the account with
 /// everything it owns.
 /// </summary>
-public sealed class IndexModel(AccountService accounts, MemberSessions sessions, IMemberRepository members, ChatService chats) : AccountForm
+public sealed class IndexModel(AccountService accounts, MemberSessions sessions, IMemberRepository members, ChatQueries chats) : AccountForm
 {
     public const string SignInUrl = "/account/sign-in?returnUrl=%2Faccount";
 

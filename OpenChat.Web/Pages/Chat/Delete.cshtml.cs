@@ -11,7 +11,7 @@ namespace OpenChat.Web.Pages.Chat;
 /// <summary>
 /// <c>/chat/{id}/delete</c>: a confirmation (a modal <c>&lt;dialog&gt;</c> with JavaScript, a page without), then the delete.
 /// </summary>
-public sealed class DeleteModel(ChatService chats) : PageModel
+public sealed class DeleteModel(ChatQueries chats, DeleteChats delete) : PageModel
 {
     public ChatRecord Chat { get; private set; } = null!;
 
@@ -30,7 +30,7 @@ public sealed class DeleteModel(ChatService chats) : PageModel
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken)
     {
         var ownerId = HttpContext.FindOwnerId();
-        if (ownerId is null || !await chats.DeleteAsync(ownerId, id, cancellationToken))
+        if (ownerId is null || !await delete.DeleteAsync(ownerId, id, cancellationToken))
         {
             return Request.IsHtmx() ? FragmentResults.Refusal(Response, ChatError.NotFound) : NotFound();
         }

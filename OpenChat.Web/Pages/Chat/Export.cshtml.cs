@@ -8,7 +8,7 @@ using OpenChat.Web.Conversations;
 namespace OpenChat.Web.Pages.Chat;
 
 /// <summary><c>/chat/{id}/export.md</c> and <c>/chat/{id}/export.json</c>: one chat as a download.</summary>
-public sealed class ExportModel(ChatService chats, ChatExport json, ChatMarkdownExport markdown) : PageModel
+public sealed class ExportModel(ChatQueries chats, ChatExport json, ChatMarkdownExport markdown) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(Guid id, string format, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ namespace OpenChat.Web.Pages.Chat;
 [RateLimited(RateLimitKind.Send)]
 [RequestSizeLimit(RequestSizeLimits.SendMaxBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = RequestSizeLimits.SendMaxBytes)]
-public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys, ModelPicker models) : PageModel, IDashboardPage
+public sealed class IndexModel(ChatQueries chats, SendMessage send, ReplyKeyResolver keys, ModelPicker models) : PageModel, IDashboardPage
 {
     public SidebarView Sidebar { get; private set; } = new([], false, null);
 
@@ -31,7 +31,7 @@ public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys, ModelPi
     {
         var uploaded = await FormFiles.ReadAsync(files, cancellationToken);
         var ownerId = await HttpContext.EnsureOwnerIdAsync();
-        var result = await chats.StartChatAsync(ownerId, text, uploaded, cancellationToken);
+        var result = await send.StartChatAsync(ownerId, text, uploaded, cancellationToken);
         if (result.Error is { } error)
         {
             if (Request.IsHtmx())

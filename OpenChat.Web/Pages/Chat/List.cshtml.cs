@@ -8,7 +8,7 @@ using OpenChat.Web.Platform;
 namespace OpenChat.Web.Pages.Chat;
 
 /// <summary><c>/chat/list?after=…</c>: the next page of the sidebar's chat list (a fragment, loaded when scrolled into view).</summary>
-public sealed class ListModel(ChatService chats) : PageModel
+public sealed class ListModel(ChatQueries chats) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(string? after, string? current, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace OpenChat.Web.Pages.Chat;
 /// <c>POST /chat/{id}/messages/{messageId}/stop|retry|regenerate</c>. The new state of the reply reaches every
 /// tab on the chat over its live stream; without JavaScript the browser goes back to the thread.
 /// </summary>
-public sealed class MessageActionModel(ChatService chats) : PageModel
+public sealed class MessageActionModel(ChatQueries chats, StopReply stop, RestartReply restart) : PageModel
 {
     public IActionResult OnGet(Guid id) => Redirect($"/chat/{id:D}");
 
@@ -26,11 +26,11 @@ public sealed class MessageActionModel(ChatService chats) : PageModel
         else if (verb == "stop")
         {
             // Stopping a reply that already finished is not an error: the person sees the final state anyway.
-            error = await chats.StopAsync(ownerId, id, messageId) || await chats.FindAsync(ownerId, id, cancellationToken) is not null ? null : ChatError.NotFound;
+            error = await stop.StopAsync(ownerId, id, messageId) || await chats.FindAsync(ownerId, id, cancellationToken) is not null ? null : ChatError.NotFound;
         }
         else
         {
-            error = (await chats.RestartReplyAsync(ownerId, id, messageId, cancellationToken)).Error;
+            error = (await restart.RestartAsync(ownerId, id, messageId, cancellationToken)).Error;
         }
 
         if (error is not null)

@@ -9,7 +9,7 @@ using OpenChat.Web.Platform;
 namespace OpenChat.Web.Pages.Chat;
 
 /// <summary><c>/chat/{id}/messages?before=…</c>: the previous page of a thread (a fragment, loaded when scrolled into view).</summary>
-public sealed class MessagesModel(ChatService chats, MarkdownRenderer markdown, IAntiforgery antiforgery) : PageModel
+public sealed class MessagesModel(ChatQueries chats, MarkdownRenderer markdown, IAntiforgery antiforgery) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(Guid id, string? before, CancellationToken cancellationToken)
     {

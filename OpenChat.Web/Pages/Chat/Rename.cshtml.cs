@@ -12,7 +12,7 @@ namespace OpenChat.Web.Pages.Chat;
 /// <c>/chat/{id}/rename</c>: inline rename in the sidebar (htmx swaps the list item for a small form), or a
 /// page with the same form without JavaScript.
 /// </summary>
-public sealed class RenameModel(ChatService chats) : PageModel
+public sealed class RenameModel(ChatQueries chats, RenameChat rename) : PageModel
 {
     public ChatRecord Chat { get; private set; } = null!;
 
@@ -42,7 +42,7 @@ public sealed class RenameModel(ChatService chats) : PageModel
     public async Task<IActionResult> OnPostAsync(Guid id, string? title, CancellationToken cancellationToken)
     {
         var ownerId = HttpContext.FindOwnerId();
-        var result = ownerId is null ? new ChatResult<ChatRecord>(null, ChatError.NotFound) : await chats.RenameAsync(ownerId, id, title, cancellationToken);
+        var result = ownerId is null ? new ChatResult<ChatRecord>(null, ChatError.NotFound) : await rename.RenameAsync(ownerId, id, title, cancellationToken);
         // A refused title is checked before the chat is looked up, and the chat may be deleted meanwhile: either way, not found.
         var chat = result.Error is { } refusal && refusal != ChatError.NotFound ? await chats.FindAsync(ownerId, id, cancellationToken) : null;
         if (result.Error == ChatError.NotFound || (result.Error is not null && chat is null))

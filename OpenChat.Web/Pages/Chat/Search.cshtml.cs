@@ -12,7 +12,7 @@ namespace OpenChat.Web.Pages.Chat;
 /// <c>/chat/search?q=…</c>: the owner's chats and messages that match. From the sidebar (htmx) the answer is the
 /// result items (nothing for an empty query, so the chat list shows again); without JavaScript, a page.
 /// </summary>
-public sealed class SearchModel(ChatService chats, IChatSearch search) : PageModel
+public sealed class SearchModel(ChatQueries chats, IChatSearch search) : PageModel
 {
     public const int MaxQueryLength = 200;
 

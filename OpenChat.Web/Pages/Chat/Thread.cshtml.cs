@@ -19,7 +19,8 @@ namespace OpenChat.Web.Pages.Chat;
 [RequestSizeLimit(RequestSizeLimits.SendMaxBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = RequestSizeLimits.SendMaxBytes)]
 public sealed class ThreadModel(
-    ChatService chats,
+    ChatQueries chats,
+    SendMessage send,
     ReplyKeyResolver keys,
     MarkdownRenderer markdown,
     IAntiforgery antiforgery,
@@ -60,7 +61,7 @@ public sealed class ThreadModel(
         var ownerId = HttpContext.FindOwnerId();
         var result = ownerId is null
             ? new ChatResult<SentMessage>(null, ChatError.NotFound)
-            : await chats.SendAsync(ownerId, Id, text, uploaded, cancellationToken);
+            : await send.SendAsync(ownerId, Id, text, uploaded, cancellationToken);
         if (result.Error is { } error)
         {
             if (Request.IsHtmx())

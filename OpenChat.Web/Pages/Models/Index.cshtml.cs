@@ -12,7 +12,7 @@ namespace OpenChat.Web.Pages.Models;
 /// <c>/models</c>: the model picker. htmx asks for it as a dialog (the composer's model button), for its list
 /// (<c>/models/list</c>, as people type) and posts the choice; without JavaScript it is a page of its own.
 /// </summary>
-public sealed class IndexModel(ModelPicker picker, ChatService chats) : PageModel
+public sealed class IndexModel(ModelPicker picker, ChatQueries chats) : PageModel
 {
     public ModelPickerView Picker { get; private set; } = null!;
 

@@ -18,7 +18,8 @@ namespace OpenChat.Web.Pages.Settings;
 // An import file may be up to 10 MB; every other settings form stays under the 64 KB default.
 [HandlerRequestSizeLimit("import", ChatImport.MaxFileBytes + (64 * 1024))]
 public sealed class IndexModel(
-    ChatService chats,
+    ChatQueries chats,
+    DeleteChats deleteChats,
     KeyVault keys,
     PreferenceService preferences,
     ChatExport export,
@@ -232,7 +233,7 @@ public sealed class IndexModel(
             return await SectionOrPageAsync("_DataSection", cancellationToken);
         }
 
-        var deleted = ownerId is null ? 0 : await chats.DeleteAllAsync(ownerId, cancellationToken);
+        var deleted = ownerId is null ? 0 : await deleteChats.DeleteAllAsync(ownerId, cancellationToken);
         (Notice, NoticeFor) = (deleted == 1 ? "1 chat deleted." : $"{deleted} chats deleted.", "data");
         return await SectionOrPageAsync("_DataSection", cancellationToken);
     }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenChat.Web.Hosting;
 
 namespace OpenChat.Web.Storage.Fallback;
 

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Storage.Postgres;
 
 namespace OpenChat.Web.Storage.Fallback;

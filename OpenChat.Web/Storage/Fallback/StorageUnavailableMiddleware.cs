@@ -33,7 +33,7 @@ public sealed class StorageUnavailableMiddleware(RequestDelegate next)
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = "30";
         context.Response.ContentType = "text/html; charset=utf-8";
-        var message = Chats.Html.Encode(text);
+        var message = Html.Encode(text);
         var fragment = context.Request.WantsFragment();
         if (fragment)
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using OpenChat.Web.Hosting;
 
 namespace OpenChat.Web.Storage.Files;
 

@@ -1,4 +1,4 @@
-namespace OpenChat.Web.Storage;
+namespace OpenChat.Web.Hosting;
 
 /// <summary>
 /// Postgres keeps timestamps to the microsecond; .NET to 100 ns. Times are cut to microseconds when they are

@@ -1,4 +1,4 @@
-namespace OpenChat.Web.Storage;
+namespace OpenChat.Web.Hosting;
 
 public enum StorageBackend
 {

@@ -1,7 +1,7 @@
-using OpenChat.Web.Storage;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Tests.Infrastructure;
 
-namespace OpenChat.Web.Tests.Storage;
+namespace OpenChat.Web.Tests.Hosting;
 
 [Trait("Category", TestCategories.Unit)]
 public sealed class TimestampPrecisionTests

@@ -1,6 +1,6 @@
-using OpenChat.Web.Storage.Fallback;
+using OpenChat.Web.Live;
 
-namespace OpenChat.Web.Live;
+namespace OpenChat.Web.Storage.Fallback;
 
 /// <summary>Shows and hides the banner in every open tab when the breaker opens or closes (an out-of-band swap on the tab's live stream).</summary>
 public sealed class StorageBannerPublisher(PostgresBreaker breaker, LiveHub hub) : IHostedService
@@ -19,7 +19,7 @@ public sealed class StorageBannerPublisher(PostgresBreaker breaker, LiveHub hub)
 
     private void Publish(bool open)
     {
-        var frame = LiveFrames.StorageBannerChange(open);
+        var frame = LiveFrames.StorageBannerChange(StorageBanner.Markup(open, outOfBand: true));
         foreach (var tab in hub.AllTabs())
         {
             tab.Send(frame);

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 
-namespace OpenChat.Web.Chats;
+namespace OpenChat.Web.Platform;
 
 /// <summary>HTML encoding that escapes markup characters but keeps every language's letters readable (no &amp;#x...; bloat).</summary>
 public static class Html

@@ -1,4 +1,4 @@
-namespace OpenChat.Web.Storage;
+namespace OpenChat.Web.Hosting;
 
 /// <summary>Where chats live: <c>Storage:*</c> settings plus <c>ConnectionStrings:Postgres</c> / <c>DATABASE_URL</c>.</summary>
 public sealed class StorageOptions
