@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Chats.Attachments;
 using OpenChat.Web.Storage;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Storage;
 using OpenChat.Web.Storage.Files;

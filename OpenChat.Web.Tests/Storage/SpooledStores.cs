@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenChat.Web.Hosting;
 using OpenChat.Web.Storage;
 using OpenChat.Web.Storage.Fallback;
 using OpenChat.Web.Storage.Postgres;
