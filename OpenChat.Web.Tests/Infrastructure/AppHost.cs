@@ -52,6 +52,12 @@ public sealed class AppHost : WebApplicationFactory<Program>
         ["RateLimits:SignIn:PermitLimit"] = "1000000",
         ["RateLimits:SignUp:PermitLimit"] = "1000000",
         ["RateLimits:KeySave:PermitLimit"] = "1000000",
+        ["RateLimits:SignInPerAddress:PermitLimit"] = "1000000",
+        ["RateLimits:NewGuests:PermitLimit"] = "1000000",
+
+        // Not request rates, but counted per address all the same: every test's visitor is 127.0.0.1.
+        ["Limits:GuestDailyRepliesPerAddress"] = "1000000",
+        ["Limits:DailyRepliesPerAddress"] = "1000000",
     };
 
     public AppHost(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing")

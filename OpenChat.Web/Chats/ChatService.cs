@@ -70,7 +70,7 @@ public sealed class ChatService(
             return fileRefusal;
         }
 
-        var key = await keys.ResolveAsync(ownerId, cancellationToken);
+        var key = await keys.ResolveAsync(ownerId, model, cancellationToken);
         if (key.Refusal is not null)
         {
             return await RefuseAsync(ownerId, key.Refusal, null);
@@ -118,7 +118,7 @@ public sealed class ChatService(
             return fileRefusal;
         }
 
-        var key = await keys.ResolveAsync(ownerId, cancellationToken);
+        var key = await keys.ResolveAsync(ownerId, chat.ModelId ?? openRouter.Value.DefaultModel, cancellationToken);
         if (key.Refusal is not null)
         {
             return await RefuseAsync(ownerId, key.Refusal, null);
@@ -152,7 +152,7 @@ public sealed class ChatService(
             return latest.Any(m => m.Id == replyId) ? ChatError.NotLatestReply : ChatError.NotFound;
         }
 
-        var key = await keys.ResolveAsync(ownerId, cancellationToken);
+        var key = await keys.ResolveAsync(ownerId, chat.ModelId ?? openRouter.Value.DefaultModel, cancellationToken);
         if (key.Refusal is not null)
         {
             return await RefuseAsync(ownerId, key.Refusal, null);
@@ -270,7 +270,7 @@ public sealed class ChatService(
     /// <summary>A refusal; the daily limit is also a rate limit for analytics (<c>chat.rate_limited</c>, policy <c>daily</c>).</summary>
     private async Task<ChatError> RefuseAsync(string ownerId, ChatError refusal, Guid? chatId)
     {
-        if (ReferenceEquals(refusal, ChatError.DailyLimit))
+        if (refusal.IsDailyLimit)
         {
             await analytics.CaptureAsync("chat.rate_limited", (p, scope, context) =>
             {
@@ -372,10 +372,11 @@ public sealed class ChatService(
             KeySource = key.Source,
             RateLimitBucket = key.Source == KeySource.Operator ? $"{keys.DailyLimit(ownerId)}/86400000" : null,
             Telemetry = await analytics.CurrentScopeAsync(),
+            AfterStored = key.Ledger is { } entry ? final => RecordCostAsync(entry, final) : null,
         }, MaxRunningReplies);
         if (run is not null)
         {
-            await keys.RecordReplyAsync(ownerId, key.Source, CancellationToken.None);
+            await keys.RecordReplyAsync(ownerId, key, CancellationToken.None);
             return new SentMessage(chat, user, reply);
         }
 
@@ -385,6 +386,10 @@ public sealed class ChatService(
             ? busy
             : ChatError.ReplyRunning;
     }
+
+    /// <summary>What an operator-key reply cost counts towards the operator's daily budget.</summary>
+    private Task RecordCostAsync(Generation.OperatorReply entry, ChatMessage final) =>
+        final.Usage?.CostUsd is { } cost and > 0 ? keys.RecordCostAsync(entry, cost, CancellationToken.None) : Task.CompletedTask;
 
     /// <summary>Checks a send's files against the limits and the model; a refusal is also a <c>chat.attachment_event</c>.</summary>
     private async Task<(IReadOnlyList<CheckedFile> Files, ChatError? Refusal)> CheckFilesAsync(

@@ -36,13 +36,13 @@ public sealed class SignUpModel(AccountService accounts, MemberSessions sessions
         Email = email;
         Remember = remember;
         ReturnUrl = IsSafeReturnUrl(returnUrl) ? returnUrl : null;
-        var result = await accounts.SignUpAsync(name, email, password, cancellationToken);
+        var result = await accounts.SignUpAsync(name, email, password, ClientAddress, cancellationToken);
         if (!result.Succeeded)
         {
             return Refuse(result, "_SignUpForm");
         }
 
-        await sessions.SignInAsync(HttpContext, result.Member!, remember, cancellationToken, isNewAccount: true);
-        return Leave(SafeReturnUrl(returnUrl));
+        var keyWaiting = await sessions.SignInAsync(HttpContext, result.Member!, remember, cancellationToken, isNewAccount: true);
+        return Leave(AfterSignIn(keyWaiting, returnUrl));
     }
 }

@@ -10,12 +10,12 @@ public static class KeyDialogResult
 {
     public static PartialViewResult For(PageModel page, ChatError error)
     {
-        if (ReferenceEquals(error, ChatError.DailyLimit))
+        if (error.IsDailyLimit)
         {
             page.Response.Headers["X-RateLimit-Policy"] = "daily";
         }
 
-        return Dialog(page, new KeyDialogView(ReferenceEquals(error, ChatError.DailyLimit) ? error.Message : null, null, HasKey: false), error.StatusCode);
+        return Dialog(page, new KeyDialogView(ReferenceEquals(error, ChatError.NoKey) ? null : error.Message, null, HasKey: false), error.StatusCode);
     }
 
     public static PartialViewResult Dialog(PageModel page, KeyDialogView view, int statusCode = StatusCodes.Status200OK)

@@ -20,6 +20,7 @@ public sealed class Spool
         Preferences = new FilePreferenceRepository(Store);
         Keys = new FileKeyVaultRepository(Store);
         Ledger = new FileReplyLedger(Store);
+        SessionStamps = new FileSessionStampRepository(Store);
     }
 
     public string Root { get; }
@@ -33,6 +34,8 @@ public sealed class Spool
     public FileKeyVaultRepository Keys { get; }
 
     public FileReplyLedger Ledger { get; }
+
+    public FileSessionStampRepository SessionStamps { get; }
 
     public string OwnersFolder => Path.Combine(Root, "owners");
 

@@ -202,6 +202,12 @@ public sealed class SpoolReconciler(NpgsqlDataSource dataSource, Spool spool, Re
                 cancellationToken: cancellationToken));
         }
 
+        if (await FileStore.ReadAsync<Accounts.SessionStamp>(Path.Combine(ownerFolder, FileSessionStampRepository.FileName), cancellationToken) is { } stamp)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                PostgresSessionStampRepository.Upsert, PostgresSessionStampRepository.Parameters(stamp), cancellationToken: cancellationToken));
+        }
+
         var ledger = Path.Combine(ownerFolder, FileReplyLedger.FileName);
         if (File.Exists(ledger))
         {

@@ -9,4 +9,10 @@ public enum RateLimitKind
     SignUp,
     KeySave,
     Ingest,
+
+    /// <summary>Sign-in attempts from one address over all emails.</summary>
+    SignInAddress,
+
+    /// <summary>A visitor becoming a new guest.</summary>
+    NewGuest,
 }
