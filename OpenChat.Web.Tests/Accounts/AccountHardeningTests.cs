@@ -186,6 +186,76 @@ public sealed class AccountHardeningTests
             "the deleted member's folder came back");
     }
 
+    [Fact]
+    public async Task Signing_out_other_devices_or_changing_the_password_revokes_other_cookies_and_keeps_this_one()
+    {
+        using var host = new AppHost().Start();
+        var email = TestEmails.New("devices");
+        using var laptop = new GuestSession(host);
+        await SignUpAsync(laptop, email);
+        using var phone = new GuestSession(host, Copy(laptop.Cookies, host.BaseAddress));
+
+        using (var others = await laptop.PostAsync("/account?handler=others", currentUrl: "/account"))
+        {
+            Assert.Equal(HttpStatusCode.OK, others.StatusCode);
+        }
+
+        using (var revoked = await phone.GetAsync("/account"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+        }
+
+        using (var kept = await laptop.GetAsync("/account"))
+        {
+            Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        }
+
+        using var tablet = new GuestSession(host, Copy(laptop.Cookies, host.BaseAddress));
+        using (var changed = await laptop.PostAsync("/account?handler=password", new Dictionary<string, string> { ["current"] = Password, ["password"] = "another good password" }, currentUrl: "/account"))
+        {
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        }
+
+        using (var revoked = await tablet.GetAsync("/account"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+        }
+
+        using var still = await laptop.GetAsync("/account");
+        Assert.Equal(HttpStatusCode.OK, still.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_saved_as_a_guest_moves_into_the_account_when_the_member_says_so()
+    {
+        await using var openRouter = await FakeOpenRouter.StartAsync();
+        using var host = new AppHost(AccountsApp.Settings(openRouter)).Start();
+        using var visitor = new GuestSession(host);
+        using (await visitor.PostAsync("/settings/key", new Dictionary<string, string> { ["key"] = openRouter.ValidKey, ["source"] = "settings" }))
+        {
+        }
+
+        var email = TestEmails.New("mine");
+        using (var signUp = await visitor.PostAsync("/account/sign-up", new Dictionary<string, string> { ["name"] = "Mo", ["email"] = email, ["password"] = Password }))
+        {
+            Assert.Equal("/account/guest-key?returnUrl=%2Fchat", signUp.Headers.GetValues("HX-Redirect").Single());
+        }
+
+        var question = await visitor.GetDocumentAsync("/account/guest-key?returnUrl=%2Fchat");
+        Assert.Equal("Use the key you saved as a guest?", question.QuerySelector("h1")!.TextContent);
+        using (var use = await visitor.PostAsync("/account/guest-key", new Dictionary<string, string> { ["choice"] = "use", ["returnUrl"] = "/chat" }, currentUrl: "/account/guest-key"))
+        {
+            Assert.Equal("/chat", use.Headers.GetValues("HX-Redirect").Single());
+        }
+
+        var member = await host.Services.GetRequiredService<IMemberRepository>().FindByEmailAsync(email, CancellationToken.None);
+        Assert.Equal(openRouter.ValidKey, await host.Services.GetRequiredService<KeyVault>().FindKeyAsync(member!.OwnerId, CancellationToken.None));
+
+        // Answered once: the question is not asked again.
+        using var again = await visitor.GetAsync("/account/guest-key?returnUrl=%2Fchat");
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+    }
+
     internal static GuestSession From(GuestSession session, string address)
     {
         session.Client.DefaultRequestHeaders.Add("X-Forwarded-For", address);

@@ -101,7 +101,7 @@ public sealed class ReplyKeyResolver(
 
         var limit = ownerId is null ? limits.Value.GuestDailyReplies : DailyLimit(ownerId);
         var used = ownerId is null ? 0 : await ledger.CountSinceAsync(ownerId, KeySource.Operator, StartOfToday(), cancellationToken);
-        return new FreeReplies(Math.Max(0, limit - used), limit, ownerId is null || OwnerIdentity.IsGuestId(ownerId));
+        return new FreeReplies(Math.Max(0, limit - used), limit, ownerId is null || OwnerIdentity.IsGuestId(ownerId), limits.Value.MemberDailyReplies);
     }
 
     public int DailyLimit(string ownerId) =>
@@ -135,5 +135,8 @@ public sealed class ReplyKeyResolver(
     private string? ClientAddress() => http.HttpContext?.Connection.RemoteIpAddress?.ToString();
 }
 
-/// <summary>Free replies on the operator key today: <see cref="Left"/> of <see cref="Limit"/>; they reset at 00:00 UTC.</summary>
-public sealed record FreeReplies(int Left, int Limit, bool IsGuest);
+/// <summary>
+/// Free replies on the operator key today: <see cref="Left"/> of <see cref="Limit"/>; they reset at 00:00 UTC. Guests
+/// are told a member gets <see cref="MemberLimit"/>.
+/// </summary>
+public sealed record FreeReplies(int Left, int Limit, bool IsGuest, int MemberLimit);
