@@ -14,5 +14,16 @@ public static class AddressHash
 
     public static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
 
+    /// <summary>The UTC days from <paramref name="since"/>'s to today, at most the last three (older entries are deleted anyway).</summary>
+    public static IEnumerable<DateOnly> DaysSince(DateTimeOffset since)
+    {
+        var today = Day(DateTimeOffset.UtcNow);
+        var first = Day(since) < today.AddDays(-2) ? today.AddDays(-2) : Day(since);
+        for (var day = first; day <= today; day = day.AddDays(1))
+        {
+            yield return day;
+        }
+    }
+
     public static byte[] NewSalt() => RandomNumberGenerator.GetBytes(32);
 }

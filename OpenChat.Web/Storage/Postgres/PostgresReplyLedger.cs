@@ -43,7 +43,7 @@ public sealed class PostgresReplyLedger(NpgsqlDataSource dataSource) : IReplyLed
     public async Task<int> CountOperatorRepliesFromAsync(string address, bool guestsOnly, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var hashes = new List<string>();
-        for (var day = AddressHash.Day(since); day <= AddressHash.Day(DateTimeOffset.UtcNow); day = day.AddDays(1))
+        foreach (var day in AddressHash.DaysSince(since))
         {
             hashes.Add(AddressHash.Of(address, await SaltAsync(day, cancellationToken)));
         }
