@@ -70,7 +70,7 @@ public sealed class AccessBrowserTests
             await page.GetByLabel("Email").FillAsync(email);
             await page.GetByLabel("Password").FillAsync(Password);
             await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/chat$"));
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/chat$"), new() { Timeout = 20_000 });
 
             await page.GotoAsync(new Uri(host.BaseAddress, "/account").ToString());
             var passwordForm = page.Locator("#password-form");

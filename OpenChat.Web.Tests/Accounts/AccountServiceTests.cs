@@ -19,7 +19,7 @@ public sealed class AccountServiceTests
 
     public AccountServiceTests()
     {
-        _throttle = new SignInThrottle(_clock, NullLogger<SignInThrottle>.Instance);
+        _throttle = new SignInThrottle(_clock, Options.Create(new OpenChat.Web.Web.RateLimiting.RateLimitOptions()), NullLogger<SignInThrottle>.Instance);
         _accounts = new AccountService(_members, _hasher, _throttle, null, _clock, NullLogger<AccountService>.Instance);
     }
 
@@ -67,7 +67,7 @@ public sealed class AccountServiceTests
     [InlineData(14, 900)]
     [InlineData(40, 900)]
     public void Waits_double_from_one_second_up_to_fifteen_minutes(int failures, int seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), SignInThrottle.DelayAfter(failures));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), SignInThrottle.DelayAfter(failures, TimeSpan.FromSeconds(1)));
 
     [Fact]
     public async Task An_address_is_forgiven_an_hour_after_its_last_failure()

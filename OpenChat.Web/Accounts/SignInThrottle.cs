@@ -4,7 +4,8 @@ namespace OpenChat.Web.Accounts;
 
 /// <summary>
 /// Progressive delays after failed sign-ins, per email and address together: the first <see cref="FreeFailures"/>
-/// failures cost nothing, then each one makes that address wait before its next try for that email: 1 s, 2 s, 4 s ...
+/// failures cost nothing, then each one makes that address wait before its next try for that email: 1 s, 2 s, 4 s ... (the first wait is
+/// <c>RateLimits:SignInFirstWait</c>)
 /// up to <see cref="MaxDelay"/>. There is no lock: failures from one address never slow down the right password from
 /// another (someone who knows your email cannot keep you out), and an address is forgiven <see cref="ForgetAfter"/>
 /// after its last failure, or at once by a success. Emails with no account count the same way.
@@ -15,7 +16,7 @@ namespace OpenChat.Web.Accounts;
 /// guessing over many emails or addresses. The table is swept of stale entries as it grows and stops tracking new
 /// pairs beyond <see cref="MaxTracked"/> (memory stays bounded under a flood).
 /// </remarks>
-public sealed class SignInThrottle(TimeProvider clock, ILogger<SignInThrottle> logger)
+public sealed class SignInThrottle(TimeProvider clock, Microsoft.Extensions.Options.IOptions<Web.RateLimiting.RateLimitOptions> options, ILogger<SignInThrottle> logger)
 {
     public const int FreeFailures = 3;
     public const int MaxTracked = 200_000;
@@ -74,7 +75,7 @@ public sealed class SignInThrottle(TimeProvider clock, ILogger<SignInThrottle> l
                 return null;
             }
 
-            var delay = DelayAfter(entry.Failures);
+            var delay = DelayAfter(entry.Failures, options.Value.SignInFirstWait);
             entry.NextTryAt = now + delay;
             if (entry.Failures == FreeFailures + 1)
             {
@@ -88,11 +89,14 @@ public sealed class SignInThrottle(TimeProvider clock, ILogger<SignInThrottle> l
     /// <summary>A successful sign-in from this address forgives its failures for the email.</summary>
     public void Reset(string email, string address) => _entries.TryRemove(Key(email, address), out _);
 
-    /// <summary>The wait after the <paramref name="failures"/>-th failure: 1 s after the first one past the free ones, doubling, at most <see cref="MaxDelay"/>.</summary>
-    public static TimeSpan DelayAfter(int failures)
+    /// <summary>
+    /// The wait after the <paramref name="failures"/>-th failure: <paramref name="first"/> (<c>RateLimits:SignInFirstWait</c>,
+    /// 1 s) after the first one past the free ones, doubling, at most <see cref="MaxDelay"/>.
+    /// </summary>
+    public static TimeSpan DelayAfter(int failures, TimeSpan first)
     {
-        var doublings = Math.Min(failures - FreeFailures - 1, 20);
-        return doublings < 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(Math.Pow(2, doublings), MaxDelay.TotalSeconds));
+        var doublings = Math.Min(failures - FreeFailures - 1, 30);
+        return doublings < 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(first.TotalSeconds * Math.Pow(2, doublings), MaxDelay.TotalSeconds));
     }
 
     /// <summary>"Wait N seconds/minutes" for a remaining delay (rounded up).</summary>

@@ -110,9 +110,7 @@ public sealed class ReplyKeyResolver(
     /// <summary>The listed models, or else free and cheap ones by the catalogue's prices (unknown prices: only the default model).</summary>
     private async Task<bool> MayUseAsync(string modelId, CancellationToken cancellationToken)
     {
-        var listed = limits.Value.OperatorModels
-            .SelectMany(m => m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .ToList();
+        var listed = limits.Value.OperatorModels.Where(m => !string.IsNullOrWhiteSpace(m)).Select(m => m.Trim()).ToList();
         if (listed.Count > 0)
         {
             return listed.Contains(modelId, StringComparer.Ordinal);
