@@ -1,13 +1,15 @@
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Conversations;
 using OpenChat.Web.Generation;
 using OpenChat.Web.Hosting;
 using OpenChat.Web.Instances;
+using OpenChat.Web.Live;
 using OpenChat.Web.OpenRouter;
+using OpenChat.Web.Platform;
+using OpenChat.Web.Platform.RateLimiting;
 using OpenChat.Web.Storage;
 using OpenChat.Web.Telemetry;
-using OpenChat.Web.Web;
-using OpenChat.Web.Web.RateLimiting;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -24,9 +26,11 @@ builder.Services.AddRateLimits(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddAccounts();
 builder.Services.AddChats();
+builder.Services.AddLive(builder.Configuration);
 builder.Services.AddOpenRouter(builder.Configuration);
 builder.Services.AddInstances(builder.Configuration);
 builder.Services.AddGeneration(builder.Configuration);
+builder.Services.AddConversations();
 builder.Services.AddTelemetry(builder.Configuration);
 
 var app = builder.Build();

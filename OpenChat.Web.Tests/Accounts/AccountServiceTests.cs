@@ -19,8 +19,8 @@ public sealed class AccountServiceTests
 
     public AccountServiceTests()
     {
-        _throttle = new SignInThrottle(_clock, Options.Create(new OpenChat.Web.Web.RateLimiting.RateLimitOptions()), NullLogger<SignInThrottle>.Instance);
-        _accounts = new AccountService(_members, _hasher, _throttle, null, _clock, NullLogger<AccountService>.Instance);
+        _throttle = new SignInThrottle(_clock, Options.Create(new SignInThrottleOptions()), NullLogger<SignInThrottle>.Instance);
+        _accounts = new AccountService(_members, _hasher, _throttle, _clock, NullLogger<AccountService>.Instance);
     }
 
     private const string Here = "203.0.113.1";

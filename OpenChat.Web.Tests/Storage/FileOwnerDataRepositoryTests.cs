@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
-using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage;
 using OpenChat.Web.Storage.Files;

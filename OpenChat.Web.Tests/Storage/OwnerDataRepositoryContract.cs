@@ -1,6 +1,5 @@
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
-using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
 
 namespace OpenChat.Web.Tests.Storage;

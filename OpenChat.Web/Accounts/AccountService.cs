@@ -28,7 +28,6 @@ public sealed partial class AccountService(
     IMemberRepository members,
     IPasswordHasher<Member> hasher,
     SignInThrottle throttle,
-    Generation.GenerationRegistry? replies,
     TimeProvider clock,
     ILogger<AccountService> logger)
 {
@@ -289,10 +288,13 @@ public sealed partial class AccountService(
         return password.Length > MaxPasswordLength ? $"A password has at most {MaxPasswordLength} characters." : null;
     }
 
-    /// <summary>Deletes the member and everything they own, once they typed DELETE.</summary>
+    public static bool IsDeleteConfirmed(string? confirmation) =>
+        string.Equals(confirmation?.Trim(), DeleteConfirmation, StringComparison.Ordinal);
+
+    /// <summary>Deletes the member and everything they own, once they typed DELETE (stop their replies first: <c>ChatService.StopAllRepliesAsync</c>).</summary>
     public async Task<AccountResult> DeleteAsync(Guid memberId, string? confirmation, CancellationToken cancellationToken)
     {
-        if (!string.Equals(confirmation?.Trim(), DeleteConfirmation, StringComparison.Ordinal))
+        if (!IsDeleteConfirmed(confirmation))
         {
             return AccountResult.Invalid(new Dictionary<string, string> { ["confirm"] = $"Type {DeleteConfirmation} in capital letters to confirm." });
         }
@@ -301,12 +303,6 @@ public sealed partial class AccountService(
         if (member is null)
         {
             return AccountResult.Refused("Your account no longer exists.");
-        }
-
-        // Replies still being written would otherwise keep streaming (and paying) into a deleted account.
-        if (replies is not null)
-        {
-            await replies.StopOwnerAsync(member.OwnerId);
         }
 
         await members.DeleteAsync(memberId, cancellationToken);

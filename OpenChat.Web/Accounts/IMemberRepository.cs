@@ -20,7 +20,7 @@ public interface IMemberRepository
     /// <summary>
     /// Moves what a guest owns to a member: chats (with their messages) and the reply ledger always; preferences when
     /// the member has none of their own. The guest's saved key is deleted, never moved (the member confirms it first,
-    /// see <see cref="MemberSessions.SettleGuestKeyAsync"/>). One transaction where the store has them.
+    /// see <see cref="MemberSessions.PendingGuestKey"/>). One transaction where the store has them.
     /// </summary>
     /// <returns>How many chats moved.</returns>
     Task<int> TransferOwnershipAsync(string fromOwnerId, string toOwnerId, CancellationToken cancellationToken);

@@ -12,7 +12,6 @@ public sealed class MemberSessions(
     IMemberRepository members,
     IPreferenceRepository preferences,
     ISessionStampRepository stamps,
-    OpenRouter.IKeyVaultRepository keys,
     IMemoryCache cache,
     TimeProvider clock,
     Telemetry.ProductAnalytics analytics,
@@ -42,16 +41,19 @@ public sealed class MemberSessions(
     /// (someone could have planted that guest cookie): it waits, encrypted in the new cookie, for the member to confirm.
     /// </summary>
     /// <param name="isNewAccount">True right after sign-up (analytics: <c>auth.sign_up</c> rather than <c>auth.sign_in</c>).</param>
-    /// <returns>True when a guest key is waiting for the member's answer (<see cref="HasPendingGuestKey"/>).</returns>
-    public async Task<bool> SignInAsync(HttpContext context, Member member, bool remember, CancellationToken cancellationToken, bool isNewAccount = false)
+    /// <param name="guestKey">The key the guest saved, as stored (encrypted), read by the caller before the data moves.</param>
+    /// <returns>True when a guest key is waiting for the member's answer (<see cref="PendingGuestKey"/>).</returns>
+    public async Task<bool> SignInAsync(HttpContext context, Member member, bool remember, CancellationToken cancellationToken, bool isNewAccount = false, string? guestKey = null)
     {
         var guestId = context.User.FindGuestId();
         var guestAnalyticsId = guestId is null ? null : context.User.AnalyticsId(guestId);
         var moved = 0;
-        string? guestKey = null;
-        if (guestId is not null)
+        if (guestId is null)
         {
-            guestKey = (await keys.FindAsync(guestId, cancellationToken))?.ProtectedKey;
+            guestKey = null;
+        }
+        else
+        {
             moved = await members.TransferOwnershipAsync(guestId, member.OwnerId, cancellationToken);
             logger.LogInformation("Moved {Chats} chats from a guest to member {MemberId}", moved, member.Id);
         }
@@ -103,22 +105,13 @@ public sealed class MemberSessions(
         return guestKey is not null;
     }
 
-    public static bool HasPendingGuestKey(System.Security.Claims.ClaimsPrincipal user) =>
-        user.IsMember() && !string.IsNullOrEmpty(user.FindFirst(GuestKeyClaim)?.Value);
+    /// <summary>The key saved as a guest that waits for this member's answer (encrypted), or null.</summary>
+    public static string? PendingGuestKey(System.Security.Claims.ClaimsPrincipal user) =>
+        user.IsMember() && user.FindFirst(GuestKeyClaim)?.Value is { Length: > 0 } key ? key : null;
 
-    /// <summary>The member's answer to "Use the key you saved as a guest?": saved as theirs, or dropped.</summary>
-    public async Task SettleGuestKeyAsync(HttpContext context, Member member, bool use, CancellationToken cancellationToken)
-    {
-        var pending = context.User.FindFirst(GuestKeyClaim)?.Value;
-        if (use && !string.IsNullOrEmpty(pending))
-        {
-            var now = Storage.TimestampPrecision.StorageNow(clock);
-            await keys.SaveAsync(new OpenRouter.StoredKey(member.OwnerId, pending, null, now, now), cancellationToken);
-            logger.LogInformation("Member {MemberId} kept the key saved as a guest", member.Id);
-        }
-
-        await ReissueAsync(context, member, context.User.SessionStamp(), keepGuestKey: false);
-    }
+    /// <summary>The member answered "Use the key you saved as a guest?" (the caller saved it, or not): the question goes away.</summary>
+    public Task ForgetGuestKeyAsync(HttpContext context, Member member) =>
+        ReissueAsync(context, member, context.User.SessionStamp(), keepGuestKey: false);
 
     /// <summary>
     /// A new session stamp (password change, "Sign out of other devices"): every other cookie of the member stops

@@ -56,11 +56,7 @@ public static partial class OwnerIdentity
         }
 
         // Each new guest counts against the address (a fresh guest would otherwise mean fresh free replies).
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (context.RequestServices.GetService<Web.RateLimiting.AddressLimiters>()?.TryNewGuest(address) is { } tooMany)
-        {
-            throw new Web.RateLimiting.RateLimitedException(tooMany);
-        }
+        context.RequestServices.GetService<INewGuestGate>()?.Enter(context);
 
         // Always a fresh random id: the analytics id (oc_aid) is never an identity, so a copied analytics cookie cannot
         // make two browsers one guest. Analytics keep using it as the guest's distinct id (the landing -> chat funnel

@@ -16,7 +16,7 @@ namespace OpenChat.Web.Accounts;
 /// guessing over many emails or addresses. The table is swept of stale entries as it grows and stops tracking new
 /// pairs beyond <see cref="MaxTracked"/> (memory stays bounded under a flood).
 /// </remarks>
-public sealed class SignInThrottle(TimeProvider clock, Microsoft.Extensions.Options.IOptions<Web.RateLimiting.RateLimitOptions> options, ILogger<SignInThrottle> logger)
+public sealed class SignInThrottle(TimeProvider clock, Microsoft.Extensions.Options.IOptions<SignInThrottleOptions> options, ILogger<SignInThrottle> logger)
 {
     public const int FreeFailures = 3;
     public const int MaxTracked = 200_000;

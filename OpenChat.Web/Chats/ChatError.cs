@@ -4,7 +4,7 @@ namespace OpenChat.Web.Chats;
 public sealed record ChatError(int StatusCode, string Message)
 {
     /// <summary>Set for a 429: what the person is told, <c>Retry-After</c> and the analytics policy.</summary>
-    public Web.RateLimiting.RateLimitRejection? RateLimit { get; init; }
+    public Platform.RateLimiting.RateLimitRejection? RateLimit { get; init; }
 
     public static ChatError NotFound { get; } = new(StatusCodes.Status404NotFound, "That chat does not exist, or it is not yours.");
 
@@ -22,7 +22,7 @@ public sealed record ChatError(int StatusCode, string Message)
     /// <summary>The owner already has as many replies being written as they may (<c>RateLimits:RunningReplies</c>).</summary>
     public static ChatError TooManyRunningReplies(int limit)
     {
-        var rejection = Web.RateLimiting.RateLimitRejection.Concurrency(limit);
+        var rejection = Platform.RateLimiting.RateLimitRejection.Concurrency(limit);
         return new(StatusCodes.Status429TooManyRequests, rejection.Message) { RateLimit = rejection };
     }
 

@@ -1,5 +1,4 @@
 using System.Text;
-using OpenChat.Web.OpenRouter;
 
 namespace OpenChat.Web.Chats;
 

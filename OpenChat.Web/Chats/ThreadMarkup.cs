@@ -1,5 +1,4 @@
 using System.Globalization;
-using OpenChat.Web.Generation;
 
 namespace OpenChat.Web.Chats;
 
@@ -29,6 +28,14 @@ public static class ThreadMarkup
 
         return articles;
     }
+
+    /// <summary>The chat's heading on its page.</summary>
+    public static string Title(string title, bool outOfBand = false) =>
+        $"<h1 class=\"thread-title\" id=\"thread-title\"{(outOfBand ? " hx-swap-oob=\"true\"" : string.Empty)}>{Html.Encode(title)}</h1>";
+
+    /// <summary>A renamed chat's new heading and document title, for the page showing it (htmx takes a top-level <c>&lt;title&gt;</c> from a response).</summary>
+    public static string TitleOob(string title) =>
+        $"{Title(title, outOfBand: true)}<title>{Html.Encode(title)} · OpenChat</title>";
 
     /// <summary>Where the page of older messages comes from, when there are any.</summary>
     public static string? OlderUrl(Guid chatId, ThreadPage page)

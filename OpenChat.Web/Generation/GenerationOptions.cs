@@ -10,7 +10,4 @@ public sealed class GenerationOptions
 
     /// <summary>How many earlier messages are sent upstream as the conversation.</summary>
     public int HistoryMessages { get; set; } = 40;
-
-    /// <summary>A comment is sent on idle live streams this often, so proxies keep them open.</summary>
-    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

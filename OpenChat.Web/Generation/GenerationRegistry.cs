@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Live;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage;
 
@@ -18,7 +19,7 @@ public sealed class GenerationRegistry
     private readonly Dictionary<string, int> _runningByOwner = new(StringComparer.Ordinal);
     private readonly Lock _ownerGate = new();
     private readonly IChatRepository _chats;
-    private readonly Chats.Attachments.IAttachmentStore _attachments;
+    private readonly ConversationAssembler _conversation;
     private readonly OpenRouterChatStreamer _upstream;
     private readonly MarkdownRenderer _markdown;
     private readonly LiveHub _hub;
@@ -29,7 +30,7 @@ public sealed class GenerationRegistry
 
     public GenerationRegistry(
         IChatRepository chats,
-        Chats.Attachments.IAttachmentStore attachments,
+        ConversationAssembler conversation,
         OpenRouterChatStreamer upstream,
         MarkdownRenderer markdown,
         LiveHub hub,
@@ -39,7 +40,7 @@ public sealed class GenerationRegistry
         ILogger<GenerationRegistry> logger)
     {
         _chats = chats;
-        _attachments = attachments;
+        _conversation = conversation;
         _upstream = upstream;
         _markdown = markdown;
         _hub = hub;
@@ -166,7 +167,7 @@ public sealed class GenerationRegistry
         var flusher = FlushPeriodicallyAsync(run, flushing.Token);
         try
         {
-            var conversation = await LoadConversationAsync(request, linked.Token);
+            var conversation = await _conversation.LoadAsync(request, linked.Token);
             idle.CancelAfter(_openRouter.UpstreamIdleTimeout);
             await foreach (var chunk in _upstream.StreamAsync(request.ApiKey, request.Model, conversation, linked.Token))
             {
@@ -257,55 +258,6 @@ public sealed class GenerationRegistry
 
             run.Dispose();
         }
-    }
-
-    private async Task<IReadOnlyList<ConversationTurn>> LoadConversationAsync(ReplyRequest request, CancellationToken cancellationToken)
-    {
-        var before = new MessageCursor(request.Reply.CreatedAt, request.Reply.Id);
-        var history = await _chats.ListMessagesAsync(request.OwnerId, request.ChatId, before, _options.HistoryMessages, cancellationToken);
-        var userIds = history.Where(m => m.Role == MessageRole.User).Select(m => m.Id).ToHashSet();
-        var files = userIds.Count == 0 ? [] : await _attachments.ListAsync(request.OwnerId, request.ChatId, userIds, cancellationToken);
-        var byMessage = files.ToLookup(a => a.MessageId);
-        var turns = new List<ConversationTurn>(history.Count);
-        var budget = Chats.Attachments.AttachmentLimits.MaxUpstreamBytes;
-
-        // Newest first, so the question being answered always carries its files and older ones share what is left.
-        for (var i = history.Count - 1; i >= 0; i--)
-        {
-            var message = history[i];
-            if (message.Id == request.Reply.Id || message.Content.Length == 0)
-            {
-                continue;
-            }
-
-            var sent = new List<Chats.Attachments.StoredAttachment>();
-            var omitted = new List<Chats.Attachments.ChatAttachment>();
-            foreach (var file in byMessage[message.Id])
-            {
-                var readable = file.Kind switch
-                {
-                    Chats.Attachments.AttachmentKind.Image => request.ModelInputs.Images,
-                    Chats.Attachments.AttachmentKind.Pdf => request.ModelInputs.Files,
-                    _ => true,
-                };
-                var stored = readable && file.SizeBytes <= budget
-                    ? await _attachments.FindAsync(request.OwnerId, request.ChatId, file.Id, cancellationToken)
-                    : null;
-                if (stored is null)
-                {
-                    omitted.Add(file);
-                    continue;
-                }
-
-                budget -= file.SizeBytes;
-                sent.Add(stored);
-            }
-
-            turns.Add(new ConversationTurn(message.Role, message.Content) { Attachments = sent, Omitted = omitted });
-        }
-
-        turns.Reverse();
-        return turns;
     }
 
     private async Task FlushPeriodicallyAsync(GenerationRun run, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 using System.Text;
 using OpenChat.Web.Chats;
-using OpenChat.Web.OpenRouter;
+using OpenChat.Web.Live;
 
 namespace OpenChat.Web.Generation;
 
@@ -9,7 +9,7 @@ namespace OpenChat.Web.Generation;
 /// the tabs following it, and its cancellation. Every change to the text and to the followers happens under
 /// one lock, so a tab that attaches gets a snapshot followed by exactly the deltas after it.
 /// </summary>
-public sealed class GenerationRun : IDisposable
+public sealed class GenerationRun : IRunningReply, IFollowableReply, IDisposable
 {
     private readonly object _gate = new();
     private readonly StringBuilder _text = new();
@@ -106,14 +106,11 @@ public sealed class GenerationRun : IDisposable
                 var blocks = _markdown.Render(_text.ToString(_renderedUpTo, committed - _renderedUpTo));
                 _blocksHtml.Append(blocks);
                 _renderedUpTo = committed;
-                var tail = _text.ToString(committed, _text.Length - committed);
-                frame = SseFrame.Create("oob", string.Concat(
-                    "<div hx-swap-oob=\"beforeend:#", MessageMarkup.BlocksId(ReplyId), "\">", blocks, "</div>",
-                    "<span id=\"", MessageMarkup.TailId(ReplyId), "\" hx-swap-oob=\"innerHTML\">", Html.Encode(tail), "</span>"));
+                frame = LiveFrames.FinishedBlocks(ReplyId, blocks, _text.ToString(committed, _text.Length - committed));
             }
             else
             {
-                frame = SseFrame.Create(null, Html.Encode(_text.ToString(before, _text.Length - before)));
+                frame = LiveFrames.TextDelta(_text.ToString(before, _text.Length - before));
             }
 
             foreach (var tab in _followers)
@@ -144,7 +141,7 @@ public sealed class GenerationRun : IDisposable
                 Resumes++;
             }
 
-            tab.Send(SseFrame.Create("oob", TurnSnapshotLocked()));
+            tab.Send(LiveFrames.Turn(Request.UserMessage, ReplyViewLocked(null), streaming: true));
             _followers.Add(tab);
             return true;
         }
@@ -173,19 +170,18 @@ public sealed class GenerationRun : IDisposable
         lock (_gate)
         {
             _finished = true;
-            string data;
+            SseFrame frame;
             try
             {
-                data = FinalFrameLocked(final);
+                frame = FinalFrameLocked(final);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // Tabs must always learn that the reply ended: fall back to the text, escaped.
                 var plain = new MessageView(final, $"<p class=\"msg-text\">{Html.Encode(final.Content)}</p>", null, IsLatestReply: true, AntiforgeryToken: null);
-                data = MessageMarkup.Article(plain, oob: "true");
+                frame = LiveFrames.FinalReply(plain, lastBlocks: null, idleComposer: true);
             }
 
-            var frame = SseFrame.Create("oob", data + ComposerMarkup.IdleActionOob(ChatId));
             foreach (var tab in _followers)
             {
                 tab.Send(frame);
@@ -195,7 +191,7 @@ public sealed class GenerationRun : IDisposable
         }
     }
 
-    private string FinalFrameLocked(ChatMessage final)
+    private SseFrame FinalFrameLocked(ChatMessage final)
     {
         var finalHtml = _markdown.RenderFinished(final.Content);
         var remainder = final.Content.Length >= _renderedUpTo && string.Equals(final.Content[.._renderedUpTo], _text.ToString(0, _renderedUpTo), StringComparison.Ordinal)
@@ -205,23 +201,10 @@ public sealed class GenerationRun : IDisposable
         if (remainder is not null && string.Equals(string.Concat(_blocksHtml.ToString(), remainder), finalHtml, StringComparison.Ordinal))
         {
             // What the tabs already show is the final rendering: add the last block and keep the rest in place.
-            return string.Concat(
-                "<div hx-swap-oob=\"beforeend:#", MessageMarkup.BlocksId(ReplyId), "\">", remainder, "</div>",
-                MessageMarkup.Article(view, oob: "true", preserveBlocks: true));
+            return LiveFrames.FinalReply(view, lastBlocks: remainder, idleComposer: true);
         }
 
-        return MessageMarkup.Article(view, oob: "true");
-    }
-
-    private string TurnSnapshotLocked()
-    {
-        var user = Request.UserMessage;
-        var userView = new MessageView(user, string.Empty, null, false, null);
-        return string.Concat(
-            "<div id=\"", MessageMarkup.ArticleId(user.Id), "\" hx-swap-oob=\"delete\"></div>",
-            "<div id=\"", MessageMarkup.ArticleId(ReplyId), "\" hx-swap-oob=\"delete\"></div>",
-            "<div hx-swap-oob=\"beforeend:#thread\">", MessageMarkup.Article(userView), MessageMarkup.Article(ReplyViewLocked(null)), "</div>",
-            ComposerMarkup.StreamingActionOob(ChatId, ReplyId));
+        return LiveFrames.FinalReply(view, lastBlocks: null, idleComposer: true);
     }
 
     private MessageView ReplyViewLocked(string? antiforgeryToken)

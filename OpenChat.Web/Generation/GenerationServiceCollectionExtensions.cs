@@ -8,10 +8,8 @@ public static class GenerationServiceCollectionExtensions
             .Bind(configuration.GetSection(GenerationOptions.Section))
             .Validate(o => o.FlushInterval > TimeSpan.Zero, "Generation:FlushInterval must be a positive time span, for example 00:00:00.250.")
             .Validate(o => o.HistoryMessages is >= 1 and <= 1000, "Generation:HistoryMessages must be between 1 and 1000.")
-            .Validate(o => o.KeepAliveInterval > TimeSpan.Zero, "Generation:KeepAliveInterval must be a positive time span.")
             .ValidateOnStart();
-        services.AddSingleton<MarkdownRenderer>();
-        services.AddSingleton<LiveHub>();
+        services.AddSingleton<ConversationAssembler>();
         services.AddSingleton<GenerationRegistry>();
         services.AddHostedService<GenerationLifecycle>();
         return services;

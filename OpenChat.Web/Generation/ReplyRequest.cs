@@ -1,4 +1,5 @@
 using OpenChat.Web.Chats;
+using OpenChat.Web.Chats.Attachments;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Telemetry;
 

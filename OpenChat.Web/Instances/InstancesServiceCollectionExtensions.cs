@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpenChat.Web.Live;
 using OpenChat.Web.Storage;
 
 namespace OpenChat.Web.Instances;
@@ -24,6 +25,8 @@ public static class InstancesServiceCollectionExtensions
         services.AddSingleton<IHostedService>(OnlyWithPostgres<InstanceHeartbeat>);
         services.AddSingleton<IHostedService>(OnlyWithPostgres<LiveRelayPublisher>);
         services.AddSingleton<IHostedService>(OnlyWithPostgres<LiveRelayListener>);
+        services.AddSingleton<ILiveReplies, LiveReplies>();
+        services.AddHostedService<InstanceLifecycle>();
         return services;
     }
 

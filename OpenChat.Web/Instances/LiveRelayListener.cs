@@ -1,6 +1,7 @@
 using Npgsql;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Generation;
+using OpenChat.Web.Live;
 
 namespace OpenChat.Web.Instances;
 

@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Generation;
+using OpenChat.Web.Live;
 
 namespace OpenChat.Web.Instances;
 
@@ -13,6 +14,7 @@ namespace OpenChat.Web.Instances;
 public sealed class LiveRelayPublisher(
     NpgsqlDataSource dataSource,
     GenerationRegistry registry,
+    SidebarPublisher sidebar,
     LiveNoticeQueue notices,
     ILogger<LiveRelayPublisher> logger) : BackgroundService
 {
@@ -24,6 +26,7 @@ public sealed class LiveRelayPublisher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         registry.ReplyFinished += OnReplyFinished;
+        sidebar.Published += OnSidebarPublished;
         try
         {
             using var timer = new PeriodicTimer(Tick);
@@ -49,11 +52,15 @@ public sealed class LiveRelayPublisher(
         finally
         {
             registry.ReplyFinished -= OnReplyFinished;
+            sidebar.Published -= OnSidebarPublished;
         }
     }
 
     private void OnReplyFinished(GenerationRun run, ChatMessage final) =>
         notices.Enqueue(LiveNotice.End, run.Request.OwnerId, run.ChatId, run.ReplyId);
+
+    private void OnSidebarPublished(string ownerId, Guid? renamed, Guid? deleted) =>
+        notices.Enqueue(deleted is null ? LiveNotice.Sidebar : LiveNotice.Deleted, ownerId, deleted ?? renamed);
 
     private List<string> Collect()
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Generation;
+using OpenChat.Web.Live;
 
 namespace OpenChat.Web.Instances;
 
@@ -143,13 +144,8 @@ public sealed class RemoteReplies(
             }
 
             // No tab here followed it live: put the whole stored turn in place.
-            var userView = new MessageView(user, string.Empty, null, false, null);
             var replyView = new MessageView(final, markdown.RenderFinished(final.Content), null, IsLatestReply: true, AntiforgeryToken: null);
-            var frame = SseFrame.Create("oob", string.Concat(
-                "<div id=\"", MessageMarkup.ArticleId(user.Id), "\" hx-swap-oob=\"delete\"></div>",
-                "<div id=\"", MessageMarkup.ArticleId(replyId), "\" hx-swap-oob=\"delete\"></div>",
-                "<div hx-swap-oob=\"beforeend:#thread\">", MessageMarkup.Article(userView), MessageMarkup.Article(replyView), "</div>",
-                ComposerMarkup.IdleActionOob(chatId)));
+            var frame = LiveFrames.Turn(user, replyView, streaming: false);
             foreach (var tab in hub.TabsOf(ownerId))
             {
                 if (tab.ChatId == chatId)

@@ -6,5 +6,5 @@ namespace OpenChat.Web.OpenRouter;
 public sealed record KeyDecision(string? ApiKey, KeySource Source, ChatError? Refusal)
 {
     /// <summary>The ledger entry the reply gets when the operator key pays (its address and, later, its cost).</summary>
-    public Generation.OperatorReply? Ledger { get; init; }
+    public OperatorReply? Ledger { get; init; }
 }

@@ -33,6 +33,10 @@ public sealed record ModelInfo(
     [JsonIgnore]
     public bool AcceptsFiles => InputModalities.Contains("file", StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>What the model reads besides text, as the attachment checks need it.</summary>
+    [JsonIgnore]
+    public Chats.Attachments.ModelInputs Inputs => new(ShortName, AcceptsImages, AcceptsFiles, Known: true);
+
     /// <summary>"$0.15 / $0.60 per 1M" (input / output), "Free", or "Price varies".</summary>
     [JsonIgnore]
     public string PriceLabel => ModelFormat.PricePerMillion(PromptPrice, CompletionPrice);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Chats.Attachments;
 using OpenChat.Web.Storage;
 
 namespace OpenChat.Web.OpenRouter;
@@ -62,12 +63,12 @@ public sealed class ModelPicker(
     public async Task<ModelInputs> InputsAsync(string modelId, CancellationToken cancellationToken)
     {
         var view = await catalogue.GetAsync(cancellationToken);
-        return view.Snapshot?.Find(modelId) is { } model ? ModelInputs.From(model) : ModelInputs.Unknown(modelId);
+        return view.Snapshot?.Find(modelId) is { } model ? model.Inputs : ModelInputs.Unknown(modelId);
     }
 
     /// <summary>What the model reads, from the catalogue in memory now (never waits; unknown when it is not loaded).</summary>
     public ModelInputs CurrentInputs(string modelId) =>
-        catalogue.Current().Snapshot?.Find(modelId) is { } model ? ModelInputs.From(model) : ModelInputs.Unknown(modelId);
+        catalogue.Current().Snapshot?.Find(modelId) is { } model ? model.Inputs : ModelInputs.Unknown(modelId);
 
     /// <summary>The button for a page; waits only briefly for the catalogue (the name falls back to the id).</summary>
     public async Task<ModelButtonView> ButtonAsync(string? ownerId, Chat? chat, CancellationToken cancellationToken)
@@ -126,12 +127,12 @@ public sealed class ModelPicker(
             p["setting"] = "model_id";
             p["value"] = model.Id;
         });
-        return new ModelButtonView(model.Id, model.ShortName, model.ProviderName, chatId, ModelInputs.From(model));
+        return new ModelButtonView(model.Id, model.ShortName, model.ProviderName, chatId, model.Inputs);
     }
 
     public static ModelButtonView Button(string modelId, CatalogueView view, Guid? chatId) =>
         view.Snapshot?.Find(modelId) is { } model
-            ? new ModelButtonView(model.Id, model.ShortName, model.ProviderName, chatId, ModelInputs.From(model))
+            ? new ModelButtonView(model.Id, model.ShortName, model.ProviderName, chatId, model.Inputs)
             : new ModelButtonView(modelId, modelId, null, chatId);
 
     /// <summary>Providers in alphabetical order of their label, models by name within each.</summary>

@@ -23,6 +23,7 @@ public static class OpenRouterServiceCollectionExtensions
         services.AddSingleton<OpenRouterKeyClient>();
         services.AddSingleton<KeyVault>();
         services.AddSingleton<ReplyKeyResolver>();
+        services.AddSingleton<GuestKeyHandover>();
         services.AddOptions<DailyLimitOptions>()
             .Bind(configuration.GetSection(DailyLimitOptions.Section))
             .Validate(o => o.GuestDailyReplies >= 0, "Limits:GuestDailyReplies must be 0 or more.")

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using OpenChat.Web.Accounts;
-using OpenChat.Web.Generation;
 
 namespace OpenChat.Web.OpenRouter;
 

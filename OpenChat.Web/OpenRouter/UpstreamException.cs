@@ -1,3 +1,5 @@
+using OpenChat.Web.Chats;
+
 namespace OpenChat.Web.OpenRouter;
 
 /// <summary>OpenRouter answered with an error, before or during a streamed reply.</summary>

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using OpenChat.Web.Web;
-using OpenChat.Web.Web.RateLimiting;
+using OpenChat.Web.Platform;
+using OpenChat.Web.Platform.RateLimiting;
 
 namespace OpenChat.Web.Pages;
 

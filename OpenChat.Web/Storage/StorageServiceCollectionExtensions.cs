@@ -6,13 +6,12 @@ using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Chats.Search;
 using OpenChat.Web.Chats.Usage;
-using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using OpenChat.Web.Storage.Fallback;
 using OpenChat.Web.Storage.Files;
 using OpenChat.Web.Storage.Postgres;
-using OpenChat.Web.Web;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Storage;
 
@@ -65,7 +64,6 @@ public static class StorageServiceCollectionExtensions
         // at start, and on a fresh database the migrations must have made its table by then.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StorageInitializer>());
         services.AddHostedService<PostgresRecovery>();
-        services.AddHostedService<StorageBannerPublisher>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
 
         services.AddDataProtection().SetApplicationName("OpenChat");

@@ -23,7 +23,7 @@ public static class ClientEventIngest
 
     public static IEndpointRouteBuilder MapClientEventIngest(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(Path, IngestAsync).DisableAntiforgery().WithMetadata(new Web.RateLimiting.RateLimitedAttribute(Web.RateLimiting.RateLimitKind.Ingest));
+        endpoints.MapPost(Path, IngestAsync).DisableAntiforgery().WithMetadata(new Platform.RateLimiting.RateLimitedAttribute(Platform.RateLimiting.RateLimitKind.Ingest));
         return endpoints;
     }
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using OpenChat.Web.Web;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Telemetry;
 
@@ -54,12 +54,12 @@ public sealed class TelemetryPageFilter(ProductAnalytics analytics) : IAsyncPage
             });
             MarkSeen(http, seen + "l");
         }
-        else if (context.HandlerInstance is Pages.Chat.IndexModel dashboard && !seen.Contains('d', StringComparison.Ordinal))
+        else if (context.HandlerInstance is IDashboardPage dashboard && !seen.Contains('d', StringComparison.Ordinal))
         {
             analytics.Capture(scope, "dashboard.entered", p =>
             {
-                p["chat_total"] = dashboard.Sidebar.Chats.Count;
-                p["has_api_key"] = dashboard.Composer.KeyPrompt is null;
+                p["chat_total"] = dashboard.ChatTotal;
+                p["has_api_key"] = dashboard.HasApiKey;
                 p["entry_path"] = request.Path.Value;
                 p["brand_theme"] = scope.SuperProperties["brand_theme"];
             });

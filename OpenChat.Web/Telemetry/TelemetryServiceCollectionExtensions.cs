@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using OpenChat.Web.Web;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Telemetry;
 

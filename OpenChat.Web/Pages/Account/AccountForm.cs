@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using OpenChat.Web.Accounts;
-using OpenChat.Web.Web;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Pages.Account;
 

@@ -7,7 +7,7 @@ namespace OpenChat.Web.Pages.Account;
 /// <c>/account/guest-key</c>: right after signing in, when this browser had saved an OpenRouter key as a guest, the
 /// member chooses whether their account uses it. Nothing moves without that choice (a guest cookie can be planted).
 /// </summary>
-public sealed class GuestKeyModel(MemberSessions sessions, IMemberRepository members, OpenRouter.KeyVault vault) : AccountForm
+public sealed class GuestKeyModel(MemberSessions sessions, IMemberRepository members, OpenRouter.KeyVault vault, OpenRouter.GuestKeyHandover handover) : AccountForm
 {
     public string ReturnUrl { get; private set; } = "/chat";
 
@@ -22,7 +22,7 @@ public sealed class GuestKeyModel(MemberSessions sessions, IMemberRepository mem
             return Redirect(IndexModel.SignInUrl);
         }
 
-        if (!MemberSessions.HasPendingGuestKey(User))
+        if (MemberSessions.PendingGuestKey(User) is null)
         {
             return Redirect(ReturnUrl);
         }
@@ -38,7 +38,12 @@ public sealed class GuestKeyModel(MemberSessions sessions, IMemberRepository mem
             return Leave(IndexModel.SignInUrl);
         }
 
-        await sessions.SettleGuestKeyAsync(HttpContext, member, use: choice == "use", cancellationToken);
+        if (choice == "use" && MemberSessions.PendingGuestKey(User) is { } key)
+        {
+            await handover.UseAsync(member.OwnerId, key, cancellationToken);
+        }
+
+        await sessions.ForgetGuestKeyAsync(HttpContext, member);
         return Leave(SafeReturnUrl(returnUrl));
     }
 }

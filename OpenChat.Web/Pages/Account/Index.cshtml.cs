@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
-using OpenChat.Web.Web;
+using OpenChat.Web.Conversations;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Pages.Account;
 
@@ -138,6 +139,11 @@ public sealed class IndexModel(AccountService accounts, MemberSessions sessions,
         if (!await LoadAsync(cancellationToken))
         {
             return Leave(SignInUrl);
+        }
+
+        if (AccountService.IsDeleteConfirmed(confirm))
+        {
+            await chats.StopAllRepliesAsync(Member.OwnerId);
         }
 
         var result = await accounts.DeleteAsync(Member.Id, confirm, cancellationToken);

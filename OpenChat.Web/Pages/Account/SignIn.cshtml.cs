@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using OpenChat.Web.Accounts;
-using OpenChat.Web.Web.RateLimiting;
+using OpenChat.Web.Platform.RateLimiting;
 
 namespace OpenChat.Web.Pages.Account;
 
 /// <summary><c>/account/sign-in</c>: email, password, "Keep me signed in". A guest's data comes along.</summary>
 [RateLimited(RateLimitKind.SignIn)]
-public sealed class SignInModel(AccountService accounts, MemberSessions sessions, Telemetry.ProductAnalytics analytics) : AccountForm
+public sealed class SignInModel(AccountService accounts, MemberSessions sessions, OpenRouter.GuestKeyHandover guestKeys, Telemetry.ProductAnalytics analytics) : AccountForm
 {
     public string? Email { get; private set; }
 
@@ -58,7 +58,8 @@ public sealed class SignInModel(AccountService accounts, MemberSessions sessions
             return Refuse(result, "_SignInForm");
         }
 
-        var keyWaiting = await sessions.SignInAsync(HttpContext, result.Member!, remember, cancellationToken);
+        var guestKey = await guestKeys.FindAsync(User.FindGuestId(), cancellationToken);
+        var keyWaiting = await sessions.SignInAsync(HttpContext, result.Member!, remember, cancellationToken, guestKey: guestKey);
         return Leave(AfterSignIn(keyWaiting, returnUrl));
     }
 }

@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using OpenChat.Web.Accounts;
-using OpenChat.Web.Web.RateLimiting;
+using OpenChat.Web.Platform.RateLimiting;
 
 namespace OpenChat.Web.Pages.Account;
 
 /// <summary><c>/account/sign-up</c>: name, email, password. A guest's data comes along.</summary>
 [RateLimited(RateLimitKind.SignUp)]
-public sealed class SignUpModel(AccountService accounts, MemberSessions sessions) : AccountForm
+public sealed class SignUpModel(AccountService accounts, MemberSessions sessions, OpenRouter.GuestKeyHandover guestKeys) : AccountForm
 {
     public string? Name { get; private set; }
 
@@ -42,7 +42,8 @@ public sealed class SignUpModel(AccountService accounts, MemberSessions sessions
             return Refuse(result, "_SignUpForm");
         }
 
-        var keyWaiting = await sessions.SignInAsync(HttpContext, result.Member!, remember, cancellationToken, isNewAccount: true);
+        var guestKey = await guestKeys.FindAsync(User.FindGuestId(), cancellationToken);
+        var keyWaiting = await sessions.SignInAsync(HttpContext, result.Member!, remember, cancellationToken, isNewAccount: true, guestKey: guestKey);
         return Leave(AfterSignIn(keyWaiting, returnUrl));
     }
 }

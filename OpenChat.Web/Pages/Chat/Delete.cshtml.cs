@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ChatRecord = OpenChat.Web.Chats.Chat;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
-using OpenChat.Web.Web;
-using ChatRecord = OpenChat.Web.Chats.Chat;
+using OpenChat.Web.Conversations;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Pages.Chat;
 

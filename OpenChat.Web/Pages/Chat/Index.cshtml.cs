@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Chats.Attachments;
+using OpenChat.Web.Conversations;
 using OpenChat.Web.OpenRouter;
-using OpenChat.Web.Web;
-using OpenChat.Web.Web.RateLimiting;
+using OpenChat.Web.Platform;
+using OpenChat.Web.Platform.RateLimiting;
+using OpenChat.Web.Telemetry;
 
 namespace OpenChat.Web.Pages.Chat;
 
@@ -13,11 +15,15 @@ namespace OpenChat.Web.Pages.Chat;
 [RateLimited(RateLimitKind.Send)]
 [RequestSizeLimit(RequestSizeLimits.SendMaxBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = RequestSizeLimits.SendMaxBytes)]
-public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys, ModelPicker models) : PageModel
+public sealed class IndexModel(ChatService chats, ReplyKeyResolver keys, ModelPicker models) : PageModel, IDashboardPage
 {
     public SidebarView Sidebar { get; private set; } = new([], false, null);
 
     public ComposerView Composer { get; private set; } = new("/chat", null, null, null);
+
+    int IDashboardPage.ChatTotal => Sidebar.Chats.Count;
+
+    bool IDashboardPage.HasApiKey => Composer.KeyPrompt is null;
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(null, null, cancellationToken);
 

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ChatRecord = OpenChat.Web.Chats.Chat;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
-using OpenChat.Web.Web;
-using ChatRecord = OpenChat.Web.Chats.Chat;
+using OpenChat.Web.Conversations;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Pages.Chat;
 
@@ -65,10 +66,8 @@ public sealed class RenameModel(ChatService chats) : PageModel
         }
 
         var current = Request.IsFromChatPage(id);
-        // On the renamed chat's own page, its heading and the document title (htmx takes a top-level <title> from the response) change too.
-        var heading = current
-            ? $"<title>{Html.Encode(renamed.Title)} · OpenChat</title><h1 class=\"thread-title\" id=\"thread-title\" hx-swap-oob=\"true\">{Html.Encode(renamed.Title)}</h1>"
-            : string.Empty;
+        // On the renamed chat's own page, its heading and the document title change too.
+        var heading = current ? ThreadMarkup.TitleOob(renamed.Title) : string.Empty;
         return FragmentResults.Html(ChatListMarkup.Item(renamed, current) + heading);
     }
 }

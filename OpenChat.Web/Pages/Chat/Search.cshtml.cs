@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Chats.Search;
-using OpenChat.Web.Web;
+using OpenChat.Web.Conversations;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Pages.Chat;
 

@@ -1,16 +1,16 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using OpenChat.Web.Accounts;
 using ChatRecord = OpenChat.Web.Chats.Chat;
+using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Chats.Attachments;
 using OpenChat.Web.Chats.Search;
 using OpenChat.Web.Chats.Usage;
-using OpenChat.Web.Generation;
+using OpenChat.Web.Conversations;
 using OpenChat.Web.OpenRouter;
-using OpenChat.Web.Web;
-using OpenChat.Web.Web.RateLimiting;
+using OpenChat.Web.Platform;
+using OpenChat.Web.Platform.RateLimiting;
 
 namespace OpenChat.Web.Pages.Chat;
 

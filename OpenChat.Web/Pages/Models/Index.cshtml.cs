@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
+using OpenChat.Web.Conversations;
 using OpenChat.Web.OpenRouter;
-using OpenChat.Web.Web;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Pages.Models;
 

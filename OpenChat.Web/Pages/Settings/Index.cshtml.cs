@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using OpenChat.Web.Accounts;
 using OpenChat.Web.Chats;
 using OpenChat.Web.Chats.Usage;
+using OpenChat.Web.Conversations;
 using OpenChat.Web.OpenRouter;
-using OpenChat.Web.Web;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Pages.Settings;
 
@@ -12,7 +13,7 @@ namespace OpenChat.Web.Pages.Settings;
 /// <c>/settings</c>: account, OpenRouter key, appearance, privacy and your data. Each section posts to its own
 /// handler (<c>/settings/key</c>, <c>/settings/appearance</c>, …); with htmx the section is re-rendered in place.
 /// </summary>
-[Web.RateLimiting.RateLimited(Web.RateLimiting.RateLimitKind.KeySave, Handler = "Key")]
+[Platform.RateLimiting.RateLimited(Platform.RateLimiting.RateLimitKind.KeySave, Handler = "Key")]
 // An import file may be up to 10 MB; every other settings form stays under the 64 KB default.
 [HandlerRequestSizeLimit("import", ChatImport.MaxFileBytes + (64 * 1024))]
 public sealed class IndexModel(

@@ -1,4 +1,3 @@
-using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
 using OpenChat.Web.Storage.Postgres;
 

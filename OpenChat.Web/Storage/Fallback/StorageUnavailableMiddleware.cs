@@ -1,4 +1,4 @@
-using OpenChat.Web.Web;
+using OpenChat.Web.Platform;
 
 namespace OpenChat.Web.Storage.Fallback;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
 
 namespace OpenChat.Web.Storage.Files;

@@ -1,6 +1,5 @@
 using Dapper;
 using Npgsql;
-using OpenChat.Web.Generation;
 using OpenChat.Web.OpenRouter;
 
 namespace OpenChat.Web.Storage.Postgres;

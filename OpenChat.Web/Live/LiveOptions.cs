@@ -1,0 +1,10 @@
+namespace OpenChat.Web.Live;
+
+/// <summary>Live stream settings (kept under <c>Generation:*</c>, where they were first documented).</summary>
+public sealed class LiveOptions
+{
+    public const string Section = "Generation";
+
+    /// <summary>A comment is sent on idle live streams this often, so proxies keep them open.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+}
