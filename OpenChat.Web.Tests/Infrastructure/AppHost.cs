@@ -58,6 +58,7 @@ public sealed class AppHost : WebApplicationFactory<Program>
         // Not request rates, but counted per address all the same: every test's visitor is 127.0.0.1.
         ["Limits:GuestDailyRepliesPerAddress"] = "1000000",
         ["Limits:DailyRepliesPerAddress"] = "1000000",
+        ["Health:ReadyPermitLimit"] = "1000000",
     };
 
     public AppHost(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing")

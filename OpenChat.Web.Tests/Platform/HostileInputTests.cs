@@ -154,6 +154,8 @@ public sealed class HostileInputTests(PostgresDatabase db) : IClassFixture<Postg
         var unhandled = host.LogLines.Where(l => l.Contains("unhandled exception", StringComparison.OrdinalIgnoreCase) || l.StartsWith("Critical", StringComparison.Ordinal)).ToList();
         Assert.True(unhandled.Count == 0, string.Join("\n", unhandled.Take(5)));
         Assert.True(outcomes.Count(o => o.Status is >= 200 and < 300) > requests / 20, "Too few requests got through to do anything: " + Summary(outcomes));
+        var forged = HostileResourceTests.ProductionLogLines(host).Where(l => l.Any(c => c is '\0' or '\u001b' or '\u202E' or '\u2028')).ToList();
+        Assert.True(forged.Count == 0, "Control characters from requests reached the log:\n" + string.Join("\n", forged.Take(5)));
 
         // Every HTML answer along the way was inert (reflected XSS).
         var reflected = outcomes.SelectMany(o => o.Problems.Select(p => $"{o.Request}: {p}")).ToList();

@@ -11,6 +11,24 @@ public sealed class SecurityHeadersTests : IClassFixture<FileBackedApp>
     public SecurityHeadersTests(FileBackedApp fixture) => _host = fixture.Host;
 
     [Theory]
+    [InlineData("GET", "/")]
+    [InlineData("GET", "/css/app.css")]
+    [InlineData("GET", "/healthz")]
+    [InlineData("GET", "/readyz")]
+    [InlineData("GET", "/no-such-page")]
+    [InlineData("GET", "/chat/live?tab=x")]
+    [InlineData("POST", "/chat")]
+    [InlineData("POST", "/csp-report")]
+    public async Task No_response_names_the_server_software(string method, string path)
+    {
+        using var client = _host.CreateHttpClient();
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative)));
+
+        Assert.False(response.Headers.Contains("Server"), $"{method} {path}: Server: {string.Join(", ", response.Headers.Server)}");
+        Assert.False(response.Headers.Contains("X-Powered-By"));
+    }
+
+    [Theory]
     [InlineData("/", HttpStatusCode.OK)]
     [InlineData("/chat", HttpStatusCode.OK)]
     [InlineData("/css/app.css", HttpStatusCode.OK)]

@@ -62,6 +62,7 @@ public sealed class TelemetryHarness : IAsyncDisposable
             ["PostHog:ApiKey"] = apiKey,
             ["PostHog:FlushInterval"] = "00:00:00.100",
             ["PostHog:RetryBaseDelay"] = "00:00:00.020",
+            ["PostHog:RateLimitedEventWindow"] = "00:00:00.200",
             ["Limits:GuestDailyReplies"] = "1000",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())

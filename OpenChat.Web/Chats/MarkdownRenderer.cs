@@ -12,9 +12,11 @@ namespace OpenChat.Web.Chats;
 
 /// <summary>
 /// Turns model output (untrusted) into safe HTML: Markdig with raw HTML disabled, code highlighted on the
-/// server with CSS classes, then HtmlSanitizer: links only http/https/mailto (others become plain text)
+/// server with CSS classes, then HtmlSanitizer: links only to absolute http/https addresses and mailto (<see cref="LinkPolicy"/>;
+/// others become plain text)
 /// with <c>rel="noopener noreferrer nofollow"</c>, no images, no styles, no event or <c>hx-*</c> attributes.
-/// The caller still places the result inside an <c>hx-disable</c> container.
+/// The caller still places the result inside an <c>hx-disable</c> container. Rendering is bounded: a text that Markdig could not
+/// render in bounded time or size (<see cref="MarkdownBudget"/>), or that makes it throw, is shown as escaped plain text.
 /// </summary>
 public sealed class MarkdownRenderer : IDisposable
 {
@@ -23,8 +25,11 @@ public sealed class MarkdownRenderer : IDisposable
     // Characters of markdown plus HTML kept for finished messages (about 2 bytes each, so ~32 MB at most).
     private const long CacheCharacters = 16 * 1024 * 1024;
 
-    // The longest markdown worth keeping: longer texts are rare, and rendering them once more is fine.
-    private const int LongestCached = 64 * 1024;
+    // The longest markdown worth keeping: longer ones are shown as plain text (MarkdownBudget), which costs next to nothing.
+    private const int LongestCached = MarkdownBudget.MaxCharacters;
+
+    // Rendered HTML beyond this many times its Markdown (plus 64 KB) is dropped for plain text before sanitising.
+    private const int MaxGrowth = 16;
 
     private readonly HtmlSanitizer _sanitizer = BuildSanitizer();
 
@@ -62,9 +67,26 @@ public sealed class MarkdownRenderer : IDisposable
             return string.Empty;
         }
 
-        var html = Markdown.ToHtml(markdown, Pipeline);
-        return _sanitizer.Sanitize(html);
+        if (!MarkdownBudget.Allows(markdown))
+        {
+            return PlainText(markdown);
+        }
+
+        try
+        {
+            var html = Markdown.ToHtml(markdown, Pipeline);
+            // A safety net behind the budget: output far larger than its input is not worth sanitising.
+            return html.Length > (MaxGrowth * markdown.Length) + 65_536 ? PlainText(markdown) : _sanitizer.Sanitize(html);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Markdig throws past its nesting limit ("[[[[…", ">>>>…"): the text is still shown, as text.
+            return PlainText(markdown);
+        }
     }
+
+    /// <summary>The text itself, escaped, with its line breaks: what a reply Markdown cannot handle in bounded time shows.</summary>
+    public static string PlainText(string text) => string.Concat("<p class=\"msg-text\">", Escape(text), "</p>");
 
     private static MarkdownPipeline BuildPipeline()
     {
@@ -136,10 +158,10 @@ public sealed class MarkdownRenderer : IDisposable
                     break;
             }
         };
-        // Relative URLs would point into the app itself; model output never gets to link there.
+        // Relative and protocol-relative URLs would point into the app itself; model output never gets to link there.
         sanitizer.FilterUrl += static (_, e) =>
         {
-            if (e.SanitizedUrl is { } url && !url.Contains(':', StringComparison.Ordinal))
+            if (!LinkPolicy.Allows(e.OriginalUrl) || !LinkPolicy.Allows(e.SanitizedUrl))
             {
                 e.SanitizedUrl = null;
             }

@@ -1,16 +1,24 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 
 namespace OpenChat.Web.Live;
 
-/// <summary>The open live connections (tabs), by owner.</summary>
-public sealed class LiveHub
+/// <summary>
+/// The open live connections (tabs), by owner. At most <see cref="LiveOptions.MaxLiveStreamsPerOwner"/> per owner and
+/// <see cref="LiveOptions.MaxLiveStreamsPerAddress"/> per client address: a newer stream closes the oldest one.
+/// </summary>
+public sealed class LiveHub(IOptions<LiveOptions> options)
 {
     private readonly ConcurrentDictionary<string, List<LiveTab>> _tabsByOwner = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<LiveTab>> _tabsByAddress = new(StringComparer.Ordinal);
+    private readonly int _perOwner = options.Value.MaxLiveStreamsPerOwner;
+    private readonly int _perAddress = options.Value.MaxLiveStreamsPerAddress;
 
     public int ConnectionCount => _tabsByOwner.Values.Sum(tabs => { lock (tabs) { return tabs.Count; } });
 
     public void Register(LiveTab tab)
     {
+        LiveTab? oldestOfOwner = null;
         while (true)
         {
             var tabs = _tabsByOwner.GetOrAdd(tab.OwnerId, static _ => []);
@@ -20,14 +28,52 @@ public sealed class LiveHub
                 if (_tabsByOwner.TryGetValue(tab.OwnerId, out var current) && ReferenceEquals(current, tabs))
                 {
                     tabs.Add(tab);
-                    return;
+                    if (tabs.Count > _perOwner)
+                    {
+                        oldestOfOwner = tabs[0];
+                    }
+
+                    break;
                 }
             }
         }
+
+        // Before counting the address: the owner's oldest stream may be one of this address's too.
+        Evict(oldestOfOwner);
+        LiveTab? oldestOfAddress = null;
+        if (tab.ClientAddress is { } address)
+        {
+            lock (_tabsByAddress)
+            {
+                if (!_tabsByAddress.TryGetValue(address, out var tabs))
+                {
+                    _tabsByAddress[address] = tabs = [];
+                }
+
+                tabs.Add(tab);
+                if (tabs.Count > _perAddress)
+                {
+                    oldestOfAddress = tabs[0];
+                }
+            }
+        }
+
+        Evict(oldestOfAddress);
     }
 
     public void Unregister(LiveTab tab)
     {
+        if (tab.ClientAddress is { } address)
+        {
+            lock (_tabsByAddress)
+            {
+                if (_tabsByAddress.TryGetValue(address, out var byAddress) && byAddress.Remove(tab) && byAddress.Count == 0)
+                {
+                    _tabsByAddress.Remove(address);
+                }
+            }
+        }
+
         if (!_tabsByOwner.TryGetValue(tab.OwnerId, out var tabs))
         {
             return;
@@ -87,5 +133,17 @@ public sealed class LiveHub
                 tab.Close();
             }
         }
+    }
+
+    /// <summary>Takes a tab out at once (the count is right when the newer stream starts) and closes its stream.</summary>
+    private void Evict(LiveTab? tab)
+    {
+        if (tab is null)
+        {
+            return;
+        }
+
+        Unregister(tab);
+        tab.Evict();
     }
 }

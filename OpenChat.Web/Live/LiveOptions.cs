@@ -7,4 +7,10 @@ public sealed class LiveOptions
 
     /// <summary>A comment is sent on idle live streams this often, so proxies keep them open.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Live streams one owner may hold open; a newer one closes the oldest.</summary>
+    public int MaxLiveStreamsPerOwner { get; set; } = 20;
+
+    /// <summary>Live streams one client address may hold open, whoever owns them; a newer one closes the oldest.</summary>
+    public int MaxLiveStreamsPerAddress { get; set; } = 20;
 }

@@ -8,6 +8,8 @@ public static class LiveServiceCollectionExtensions
         services.AddOptions<LiveOptions>()
             .Bind(configuration.GetSection(LiveOptions.Section))
             .Validate(o => o.KeepAliveInterval > TimeSpan.Zero, "Generation:KeepAliveInterval must be a positive time span.")
+            .Validate(o => o.MaxLiveStreamsPerOwner >= 1, "Generation:MaxLiveStreamsPerOwner must be at least 1.")
+            .Validate(o => o.MaxLiveStreamsPerAddress >= 1, "Generation:MaxLiveStreamsPerAddress must be at least 1.")
             .ValidateOnStart();
         services.AddSingleton<LiveHub>();
         services.AddSingleton<SidebarPublisher>();

@@ -55,7 +55,7 @@ public static partial class LiveStreamEndpoint
         context.Response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        var tab = new LiveTab(ownerId, chatId, tabId);
+        var tab = new LiveTab(ownerId, chatId, tabId) { ClientAddress = context.Connection.RemoteIpAddress?.ToString() };
         hub.Register(tab);
         IFollowableReply? run = null;
         var aborted = context.RequestAborted;

@@ -31,6 +31,9 @@ public sealed class LiveTab
 
     public string TabId { get; }
 
+    /// <summary>The client's address (for the cap on live streams per address).</summary>
+    public string? ClientAddress { get; init; }
+
     public ChannelReader<SseFrame> Frames => _frames.Reader;
 
     public bool IsClosed { get; private set; }
@@ -42,6 +45,16 @@ public sealed class LiveTab
         {
             Close();
         }
+    }
+
+    /// <summary>
+    /// Closes the stream to make room for a newer one of the same owner or address. The browser waits a minute before it
+    /// reconnects, so more tabs than the cap take turns slowly instead of pushing each other out every second.
+    /// </summary>
+    public void Evict()
+    {
+        _frames.Writer.TryWrite(SseFrame.SlowReconnect);
+        Close();
     }
 
     public void Close()

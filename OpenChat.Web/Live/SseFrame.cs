@@ -15,6 +15,9 @@ public sealed class SseFrame
     /// <summary>A keep-alive comment: proxies see traffic and the browser ignores it.</summary>
     public static SseFrame KeepAlive { get; } = new("\n: ping\n\n"u8.ToArray());
 
+    /// <summary>Sets the browser's reconnection delay to a minute (sent to a stream closed to make room for newer ones).</summary>
+    public static SseFrame SlowReconnect { get; } = new("retry: 60000\n\n"u8.ToArray());
+
     public static SseFrame Create(string? eventName, string data)
     {
         if (data.Contains('\r', StringComparison.Ordinal))

@@ -92,7 +92,7 @@ public static class CspReportEndpoint
             foreach (var (directive, blocked) in violations)
             {
                 counter.Count();
-                logger.LogWarning("CSP violation: {Directive} blocked {Blocked}", directive, blocked);
+                logger.LogWarning("CSP violation: {Directive} blocked {Blocked}", LogText.Clean(directive), LogText.Clean(blocked));
             }
         }
 

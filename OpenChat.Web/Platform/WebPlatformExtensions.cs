@@ -27,6 +27,9 @@ public static class WebPlatformExtensions
             jQuery.ForEach(f => o.ValueProviderFactories.Remove(f));
         });
         services.AddCspReports();
+        services.AddHealthEndpoints();
+        // No "Server: Kestrel" on responses: it tells an attacker what to try and tells a visitor nothing.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
         services.AddAntiforgery(o =>
         {
             o.HeaderName = AntiforgeryHeaderName;

@@ -1,16 +1,15 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenChat.Web.Storage.Fallback;
-using OpenChat.Web.Storage.Files;
-using OpenChat.Web.Storage.Postgres;
 
 namespace OpenChat.Web.Storage;
 
 /// <summary>
 /// Ready when the configured store answers and (for Postgres) every migration is applied.
-/// While Postgres is down the app serves from the spool: degraded (still ready), with the spool's size.
+/// While Postgres is down the app serves from the spool: degraded (still ready), with the spool's size. The storage work
+/// itself (a disk write, or a migrations query) runs at most once a second (<see cref="StorageProbe"/>); <c>probed_at</c> says when.
 /// </summary>
-public sealed class StorageHealthCheck(IOptions<StorageOptions> options, IServiceProvider services) : IHealthCheck
+public sealed class StorageHealthCheck(IOptions<StorageOptions> options, IServiceProvider services, StorageProbe probe) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -31,7 +30,9 @@ public sealed class StorageHealthCheck(IOptions<StorageOptions> options, IServic
             {
                 data["breaker"] = "closed";
                 data["spool_records"] = services.GetRequiredService<Spool>().RecordCount();
-                var status = await services.GetRequiredService<MigrationRunner>().GetStatusAsync(cancellationToken);
+                var probed = await probe.RunAsync(postgres: true, cancellationToken);
+                var status = probed.Migrations!;
+                data["probed_at"] = probed.ProbedAt.ToString("O");
                 data["migrations_applied"] = status.Applied;
                 data["migrations_known"] = status.Known;
                 return status.Pending == 0
@@ -39,7 +40,7 @@ public sealed class StorageHealthCheck(IOptions<StorageOptions> options, IServic
                     : HealthCheckResult.Unhealthy($"{status.Pending} migration(s) not applied.", data: data);
             }
 
-            await services.GetRequiredService<FileStore>().ProbeAsync(cancellationToken);
+            data["probed_at"] = (await probe.RunAsync(postgres: false, cancellationToken)).ProbedAt.ToString("O");
             return HealthCheckResult.Healthy("The data folder is writable.", data);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -64,6 +64,7 @@ public static class StorageServiceCollectionExtensions
         // at start, and on a fresh database the migrations must have made its table by then.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StorageInitializer>());
         services.AddHostedService<PostgresRecovery>();
+        services.AddSingleton<StorageProbe>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
 
         services.AddDataProtection().SetApplicationName("OpenChat");

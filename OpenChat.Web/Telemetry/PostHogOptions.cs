@@ -38,6 +38,12 @@ public sealed class PostHogOptions
     /// <summary>How often the counters are logged at Debug level (they are also logged at Information on shutdown).</summary>
     public TimeSpan CountersLogInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// <c>chat.rate_limited</c> goes out at most once per policy, bucket and client address per window, with the number of
+    /// refusals in it (<c>refused_count</c>): a flood of refused requests is one event.
+    /// </summary>
+    public TimeSpan RateLimitedEventWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     public bool Enabled => !string.IsNullOrWhiteSpace(ApiKey);
 
     /// <summary>Every problem with the settings, each message naming its setting (empty = valid).</summary>
@@ -74,6 +80,7 @@ public sealed class PostHogOptions
         }
 
         CheckDuration(errors, "PostHog:ShutdownTimeout", ShutdownTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(1), "00:00:05");
+        CheckDuration(errors, "PostHog:RateLimitedEventWindow", RateLimitedEventWindow, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), "00:01:00");
         CheckDuration(errors, "PostHog:CountersLogInterval", CountersLogInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1), "00:01:00");
         return errors;
     }

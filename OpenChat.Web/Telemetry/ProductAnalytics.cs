@@ -10,7 +10,8 @@ namespace OpenChat.Web.Telemetry;
 /// The one place events are made: it decides whether this request may be captured at all (key configured, no
 /// DNT / GPC, the owner shares usage data), who the event is about, and merges the super properties of the
 /// contract into every event. Services call <see cref="CaptureAsync"/> from a
-/// request; work that ends later (a reply) keeps a <see cref="TelemetryScope"/>.
+/// request; work that ends later (a reply) keeps a <see cref="TelemetryScope"/>. <c>chat.rate_limited</c>, whoever captures it,
+/// is aggregated per policy, bucket and client address per window (<see cref="RateLimitedEvents"/>).
 /// </summary>
 public sealed class ProductAnalytics(
     IPostHogClient client,
@@ -23,7 +24,8 @@ public sealed class ProductAnalytics(
     Storage.Fallback.PostgresBreaker storage,
     IHostEnvironment environment,
     IConfiguration configuration,
-    ILogger<ProductAnalytics> logger)
+    IOptions<PostHogOptions> postHog,
+    ILogger<ProductAnalytics> logger) : IDisposable
 {
     private const string ScopeItem = "openchat.telemetry.scope";
     private static readonly object NoScope = new();
@@ -38,7 +40,18 @@ public sealed class ProductAnalytics(
 
     private readonly string _region = configuration["OPENCHAT_REGION"] is { Length: > 0 } region ? region : "local";
 
+    private RateLimitedEvents? _rateLimited;
+
     public bool IsEnabled => client.IsEnabled;
+
+    /// <summary>Refusals aggregated into <c>chat.rate_limited</c> (created on the first one: nothing runs while telemetry is off).</summary>
+    private RateLimitedEvents RateLimited => LazyInitializer.EnsureInitialized(ref _rateLimited, () =>
+        new RateLimitedEvents(postHog.Value.RateLimitedEventWindow, (scope, properties) => Capture(scope, RateLimitedEvents.EventName, p => p.SetAll(properties))));
+
+    /// <summary>Sends the <c>chat.rate_limited</c> counts gathered so far (the app is stopping).</summary>
+    public void FlushRateLimited() => _rateLimited?.Flush();
+
+    public void Dispose() => _rateLimited?.Dispose();
 
     /// <summary>Whether the page should run the browser snippet (the same rules as the server's).</summary>
     public async Task<bool> IsAllowedAsync(HttpContext context) => await ScopeAsync(context) is not null;
@@ -73,7 +86,7 @@ public sealed class ProductAnalytics(
     {
         if (client.IsEnabled && http.HttpContext is { } context && await ScopeAsync(context) is { } scope)
         {
-            Capture(scope, name, fill);
+            CaptureOrAggregate(scope, name, fill);
         }
     }
 
@@ -82,7 +95,27 @@ public sealed class ProductAnalytics(
     {
         if (client.IsEnabled && http.HttpContext is { } context && await ScopeAsync(context) is { } scope)
         {
-            Capture(scope, name, p => fill(p, scope, context));
+            CaptureOrAggregate(scope, name, p => fill(p, scope, context));
+        }
+    }
+
+    private void CaptureOrAggregate(TelemetryScope scope, string name, Action<TelemetryProperties>? fill)
+    {
+        if (name != RateLimitedEvents.EventName)
+        {
+            Capture(scope, name, fill);
+            return;
+        }
+
+        try
+        {
+            var properties = new TelemetryProperties();
+            fill?.Invoke(properties);
+            RateLimited.Add(scope, properties);
+        }
+        catch (Exception ex)
+        {
+            logger.LogDebug(ex, "Could not count {Event}", name);
         }
     }
 

@@ -4,7 +4,7 @@ namespace OpenChat.Web.Telemetry;
 /// Runs the sender of an enabled <see cref="PostHogClient"/> with the app and makes its final flush on shutdown
 /// (after the server stopped taking requests: hosted services stop after the server). With telemetry disabled it starts nothing.
 /// </summary>
-public sealed class TelemetryHostedService(IPostHogClient client) : IHostedService
+public sealed class TelemetryHostedService(IPostHogClient client, ProductAnalytics analytics) : IHostedService
 {
     /// <summary>True between start and stop when there is a sender to run (never when telemetry is disabled).</summary>
     public bool IsRunning { get; private set; }
@@ -24,6 +24,7 @@ public sealed class TelemetryHostedService(IPostHogClient client) : IHostedServi
     {
         if (client is PostHogClient posthog)
         {
+            analytics.FlushRateLimited();
             await posthog.StopAsync(cancellationToken);
         }
 
