@@ -12,7 +12,7 @@ public sealed class GuestKeyHandover(IKeyVaultRepository keys, TimeProvider cloc
 
     public Task UseAsync(string ownerId, string protectedKey, CancellationToken cancellationToken)
     {
-        var now = Storage.TimestampPrecision.StorageNow(clock);
+        var now = Hosting.TimestampPrecision.StorageNow(clock);
         return keys.SaveAsync(new StoredKey(ownerId, protectedKey, null, now, now), cancellationToken);
     }
 }
