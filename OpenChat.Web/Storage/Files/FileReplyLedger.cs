@@ -94,11 +94,11 @@ public sealed class FileReplyLedger(FileStore store) : IReplyLedger
         var folder = DayFolder(day);
         if (!Directory.Exists(folder))
         {
-            Directory.CreateDirectory(folder);
+            OwnerOnly.CreateFolder(folder);
             DeleteOldDays(day);
         }
 
-        await File.AppendAllTextAsync(Path.Combine(folder, hash + ".txt"), string.Create(CultureInfo.InvariantCulture,
+        await OwnerOnly.AppendAllTextAsync(Path.Combine(folder, hash + ".txt"), string.Create(CultureInfo.InvariantCulture,
             $"{reply.Id:N} {reply.At.UtcTicks} {(reply.IsGuest ? 'g' : 'm')}\n"), cancellationToken);
     }
 
@@ -132,7 +132,7 @@ public sealed class FileReplyLedger(FileStore store) : IReplyLedger
     {
         var folder = DayFolder(AddressHash.Day(reply.At));
         using var _ = await store.LockAsync(LedgerLock, cancellationToken);
-        Directory.CreateDirectory(folder);
+        OwnerOnly.CreateFolder(folder);
         var path = Path.Combine(folder, SpentFile);
         var spent = await ReadSpentAsync(path, cancellationToken) + costUsd;
         await FileStore.WriteAtomicTextAsync(path, spent.ToString(CultureInfo.InvariantCulture), cancellationToken);
@@ -184,10 +184,10 @@ public sealed class FileReplyLedger(FileStore store) : IReplyLedger
         var path = Path.Combine(store.Root, OperatorFolder, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ".salt");
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            OwnerOnly.CreateFolder(Path.GetDirectoryName(path)!);
             try
             {
-                await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                await using var stream = OwnerOnly.Open(path, FileMode.CreateNew, FileAccess.Write);
                 await stream.WriteAsync(AddressHash.NewSalt(), cancellationToken);
                 stream.Flush(flushToDisk: true);
             }
