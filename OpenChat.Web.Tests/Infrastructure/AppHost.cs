@@ -53,6 +53,12 @@ public sealed class AppHost : WebApplicationFactory<Program>
         ["RateLimits:SignUp:PermitLimit"] = "1000000",
         ["RateLimits:KeySave:PermitLimit"] = "1000000",
         ["RateLimits:Import:PermitLimit"] = "1000000",
+        ["RateLimits:SignInPerAddress:PermitLimit"] = "1000000",
+        ["RateLimits:NewGuests:PermitLimit"] = "1000000",
+
+        // Not request rates, but counted per address all the same: every test's visitor is 127.0.0.1.
+        ["Limits:GuestDailyRepliesPerAddress"] = "1000000",
+        ["Limits:DailyRepliesPerAddress"] = "1000000",
         ["Health:ReadyPermitLimit"] = "1000000",
     };
 

@@ -128,7 +128,7 @@ public sealed class KeyVaultTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode); // the key dialog, saying why
         Assert.Equal("daily", refused.Headers.GetValues("X-RateLimit-Policy").Single());
         var dialog = new HtmlParser().ParseDocument(await refused.Content.ReadAsStringAsync());
-        Assert.Contains("You've used today's free replies — add your own OpenRouter key to keep chatting", dialog.QuerySelector("dialog#key-dialog")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("You've used today's free replies. They reset at 00:00 UTC — or add your own OpenRouter key to keep chatting.", dialog.QuerySelector("dialog#key-dialog")!.TextContent, StringComparison.Ordinal);
         var page = await guest.GetDocumentAsync($"/chat/{chatId:D}");
         Assert.Equal(20, page.QuerySelectorAll("article[data-role='user']").Length);
 

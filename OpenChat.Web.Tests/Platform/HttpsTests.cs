@@ -51,9 +51,41 @@ public sealed class HttpsTests : IDisposable
             Assert.Equal("max-age=31536000; includeSubDomains", response.Headers.GetValues("Strict-Transport-Security").Single());
         });
 
-        Assert.Equal(["oc_af", "oc_aid", "oc_id", "oc_ses", "oc_theme"], cookies.Select(c => c.Name).Distinct().Order());
+        // __Host- cookies: Secure, Path=/, no Domain, so no other site under the same domain can plant or read them.
+        Assert.Equal(["__Host-oc_af", "__Host-oc_aid", "__Host-oc_id", "__Host-oc_ses", "__Host-oc_theme"], cookies.Select(c => c.Name).Distinct().Order());
         Assert.All(cookies, c => Assert.True(c.Secure, $"{c.Name} is not Secure: {c.Raw}"));
         Assert.All(cookies, c => Assert.True(c.HttpOnly, $"{c.Name} is not HttpOnly: {c.Raw}"));
+        Assert.All(cookies, c => Assert.Contains("path=/", c.Raw, StringComparison.OrdinalIgnoreCase));
+        Assert.All(cookies, c => Assert.DoesNotContain("domain=", c.Raw, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Over_https_a_planted_cookie_without_the_host_prefix_is_ignored()
+    {
+        using var host = new AppHost(new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Https:Url"] = "https://127.0.0.1:0",
+            ["Kestrel:Endpoints:Https:Certificate:Path"] = _certificatePath,
+            ["Kestrel:Endpoints:Https:Certificate:Password"] = CertificatePassword,
+        }).Start();
+        var cookies = await JourneyCookiesAsync(host.BaseAddress, _thumbprint, hostHeader: null, check: _ => { });
+        var member = cookies.Last(c => c.Name.EndsWith("oc_id", StringComparison.Ordinal));
+
+        // What a sibling subdomain (or a man in the middle on plain http) could set: the same value under the bare name.
+        using var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && certificate.GetCertHashString(HashAlgorithmName.SHA256) == _thumbprint },
+        };
+        using var client = new HttpClient(handler) { BaseAddress = host.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/account");
+        request.Headers.Add("Cookie", "oc_id=" + member.Value);
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/sign-in", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -167,6 +199,8 @@ public sealed class HttpsTests : IDisposable
 
     private sealed record SetCookie(string Name, bool Secure, bool HttpOnly, bool Expired, string Raw)
     {
+        public string Value => Raw.Split(';', 2)[0].Split('=', 2)[1];
+
         public static SetCookie Parse(string raw)
         {
             var parts = raw.Split(';', StringSplitOptions.TrimEntries);

@@ -54,4 +54,30 @@ public abstract class OwnerDataRepositoryContract
         Assert.Equal(1, await Ledger.CountSinceAsync(owner, KeySource.User, T0.AddHours(-24), default));
     }
 
+    [Fact]
+    public async Task The_ledger_counts_operator_replies_per_address_and_adds_up_their_cost()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var address = $"203.0.113.{Random.Shared.Next(1, 250)}-{Guid.NewGuid():N}";
+        var guest = new OperatorReply(Guid.CreateVersion7(), NewGuest(), address, now);
+        var otherGuest = new OperatorReply(Guid.CreateVersion7(), NewGuest(), address, now);
+        var member = new OperatorReply(Guid.CreateVersion7(), Guid.CreateVersion7().ToString("D"), address, now);
+        var spentBefore = await Ledger.OperatorCostSinceAsync(today, default);
+
+        // The cost of one may arrive before its start is recorded (different tasks write them).
+        await Ledger.RecordOperatorCostAsync(guest, 0.25m, default);
+        foreach (var reply in new[] { guest, otherGuest, member })
+        {
+            await Ledger.RecordOperatorReplyAsync(reply, default);
+        }
+
+        await Ledger.RecordOperatorCostAsync(member, 0.5m, default);
+
+        Assert.Equal(2, await Ledger.CountOperatorRepliesFromAsync(address, guestsOnly: true, today, default));
+        Assert.Equal(3, await Ledger.CountOperatorRepliesFromAsync(address, guestsOnly: false, today, default));
+        Assert.Equal(0, await Ledger.CountOperatorRepliesFromAsync("198.51.100.1-" + address, guestsOnly: false, today, default));
+        Assert.Equal(1, await Ledger.CountSinceAsync(guest.OwnerId, KeySource.Operator, today, default));
+        Assert.Equal(0.75m, await Ledger.OperatorCostSinceAsync(today, default) - spentBefore);
+    }
 }

@@ -55,7 +55,7 @@ public sealed partial class TelemetryEventTests
         Assert.Equal("/chat", entered.Property("entry_path"));
         Assert.True(entered.HasProperty("has_api_key"));
 
-        // First send: the visitor becomes a guest whose id is the anonymous id.
+        // First send: the visitor becomes a guest whose events keep the anonymous id (their guest id is a new one).
         const string firstText = "Plan a secret picnic for Zebulon";
         secretTexts.Add(firstText);
         var chatId = await t.StartChatAndWaitAsync(visitor, firstText);

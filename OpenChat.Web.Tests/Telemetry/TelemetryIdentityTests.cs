@@ -10,7 +10,7 @@ namespace OpenChat.Web.Tests.Telemetry;
 public sealed class TelemetryIdentityTests
 {
     [Fact]
-    public async Task An_anonymous_visitors_id_becomes_their_guest_id_at_the_first_send_and_stays()
+    public async Task An_anonymous_visitors_analytics_id_stays_their_distinct_id_as_a_guest_but_is_not_their_guest_id()
     {
         await using var t = await TelemetryHarness.StartAsync();
         using var visitor = new GuestSession(t.Host);

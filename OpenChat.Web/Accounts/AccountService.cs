@@ -50,7 +50,8 @@ public sealed partial class AccountService(
 
     private static readonly Member Placeholder = new(Guid.Empty, "", "", "", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
 
-    public async Task<AccountResult> SignInAsync(string? email, string? password, CancellationToken cancellationToken)
+    /// <param name="address">The client's IP address (failures slow down this address for this email, no other).</param>
+    public async Task<AccountResult> SignInAsync(string? email, string? password, string address, CancellationToken cancellationToken)
     {
         email = email?.Trim() ?? "";
         password ??= "";
@@ -78,19 +79,19 @@ public sealed partial class AccountService(
             return AccountResult.Invalid(errors);
         }
 
-        if (throttle.LockedFor(email) is { } remaining)
+        if (throttle.WaitFor(email, address) is { } remaining)
         {
-            return AccountResult.Refused(SignInThrottle.LockedMessage(remaining), remaining);
+            return AccountResult.Refused(SignInThrottle.WaitMessage(remaining), remaining);
         }
 
         var member = await members.FindByEmailAsync(email, cancellationToken);
         var verified = await VerifyAsync(member, password, cancellationToken);
         if (verified is null)
         {
-            return Failure(email, Mismatch);
+            return Failure(email, address, Mismatch);
         }
 
-        throttle.Reset(email);
+        throttle.Reset(email, address);
         return AccountResult.Success(verified);
     }
 
@@ -98,9 +99,9 @@ public sealed partial class AccountService(
     /// Creates a member. When the email already has an account (compared without regard to case), the
     /// visitor is not told "taken": if the password matches, this is that person signing in, so they are
     /// signed in; otherwise a generic refusal that suggests signing in. Such an attempt is a password guess,
-    /// so it counts towards the email's lockout exactly like a failed sign-in (sign-up is no way around it).
+    /// so it counts towards the email and address's delays exactly like a failed sign-in (sign-up is no way around it).
     /// </summary>
-    public async Task<AccountResult> SignUpAsync(string? displayName, string? email, string? password, CancellationToken cancellationToken)
+    public async Task<AccountResult> SignUpAsync(string? displayName, string? email, string? password, string address, CancellationToken cancellationToken)
     {
         var name = NormalizeDisplayName(displayName);
         email = email?.Trim() ?? "";
@@ -137,9 +138,9 @@ public sealed partial class AccountService(
             return AccountResult.Invalid(errors);
         }
 
-        if (throttle.LockedFor(email) is { } remaining)
+        if (throttle.WaitFor(email, address) is { } remaining)
         {
-            return AccountResult.Refused(SignInThrottle.LockedMessage(remaining), remaining);
+            return AccountResult.Refused(SignInThrottle.WaitMessage(remaining), remaining);
         }
 
         var now = clock.StorageNow();
@@ -155,10 +156,10 @@ public sealed partial class AccountService(
         var verified = await VerifyAsync(existing, password, cancellationToken);
         if (verified is null)
         {
-            return Failure(email, SignUpRefused);
+            return Failure(email, address, SignUpRefused);
         }
 
-        throttle.Reset(email);
+        throttle.Reset(email, address);
         return AccountResult.Success(verified);
     }
 
@@ -179,10 +180,122 @@ public sealed partial class AccountService(
         return AccountResult.Success(member with { DisplayName = name });
     }
 
-    /// <summary>Deletes the member and everything they own, once they typed DELETE.</summary>
+    public const string WrongCurrentPassword = "That isn't your current password.";
+
+    /// <summary>A new password, given the current one (a wrong one counts like a failed sign-in from this address).</summary>
+    public async Task<AccountResult> ChangePasswordAsync(Guid memberId, string? current, string? password, string address, CancellationToken cancellationToken)
+    {
+        current ??= "";
+        password ??= "";
+        var errors = new Dictionary<string, string>();
+        if (current.Length == 0)
+        {
+            errors["current"] = "Enter your current password.";
+        }
+
+        if (ValidateNewPassword(password) is { } passwordError)
+        {
+            errors["password"] = passwordError;
+        }
+
+        if (errors.Count > 0)
+        {
+            return AccountResult.Invalid(errors);
+        }
+
+        var (member, refusal) = await VerifyCurrentAsync(memberId, current, address, cancellationToken);
+        if (member is null)
+        {
+            return refusal!;
+        }
+
+        var hash = hasher.HashPassword(member, password);
+        if (!await members.UpdatePasswordHashAsync(member.Id, hash, clock.StorageNow(), cancellationToken))
+        {
+            return AccountResult.Refused("Your account no longer exists.");
+        }
+
+        logger.LogInformation("Member {MemberId} changed their password", member.Id);
+        return AccountResult.Success(member with { PasswordHash = hash });
+    }
+
+    /// <summary>A new email, given the current password. Another account's email is refused without saying whose.</summary>
+    public async Task<AccountResult> ChangeEmailAsync(Guid memberId, string? email, string? current, string address, CancellationToken cancellationToken)
+    {
+        email = email?.Trim() ?? "";
+        current ??= "";
+        var errors = new Dictionary<string, string>();
+        if (email.Length == 0 || email.Length > MaxEmailLength || !EmailPattern().IsMatch(email))
+        {
+            errors["email"] = "Enter an email address like name@example.com.";
+        }
+
+        if (current.Length == 0)
+        {
+            errors["email-current"] = "Enter your current password.";
+        }
+
+        if (errors.Count > 0)
+        {
+            return AccountResult.Invalid(errors);
+        }
+
+        var (member, refusal) = await VerifyCurrentAsync(memberId, current, address, cancellationToken, field: "email-current");
+        if (member is null)
+        {
+            return refusal!;
+        }
+
+        if (!await members.UpdateEmailAsync(member.Id, email, clock.StorageNow(), cancellationToken))
+        {
+            return AccountResult.Invalid(new Dictionary<string, string> { ["email"] = "That email can't be used for your account. Choose another one." });
+        }
+
+        logger.LogInformation("Member {MemberId} changed their email", member.Id);
+        return AccountResult.Success(member with { Email = email });
+    }
+
+    private async Task<(Member? Member, AccountResult? Refusal)> VerifyCurrentAsync(
+        Guid memberId, string current, string address, CancellationToken cancellationToken, string field = "current")
+    {
+        var member = await members.FindAsync(memberId, cancellationToken);
+        if (member is null)
+        {
+            return (null, AccountResult.Refused("Your account no longer exists."));
+        }
+
+        if (throttle.WaitFor(member.Email, address) is { } remaining)
+        {
+            return (null, AccountResult.Refused(SignInThrottle.WaitMessage(remaining), remaining));
+        }
+
+        if (await VerifyAsync(member, current, cancellationToken) is not { } verified)
+        {
+            throttle.RecordFailure(member.Email, address);
+            return (null, AccountResult.Invalid(new Dictionary<string, string> { [field] = WrongCurrentPassword }));
+        }
+
+        return (verified, null);
+    }
+
+    private static string? ValidateNewPassword(string password)
+    {
+        var length = new StringInfo(password).LengthInTextElements;
+        if (length < Member.MinPasswordLength)
+        {
+            return password.Length == 0 ? "Choose a password." : $"Use at least {Member.MinPasswordLength} characters for your password.";
+        }
+
+        return password.Length > MaxPasswordLength ? $"A password has at most {MaxPasswordLength} characters." : null;
+    }
+
+    public static bool IsDeleteConfirmed(string? confirmation) =>
+        string.Equals(confirmation?.Trim(), DeleteConfirmation, StringComparison.Ordinal);
+
+    /// <summary>Deletes the member and everything they own, once they typed DELETE (stop their replies first: <c>ChatService.StopAllRepliesAsync</c>).</summary>
     public async Task<AccountResult> DeleteAsync(Guid memberId, string? confirmation, CancellationToken cancellationToken)
     {
-        if (!string.Equals(confirmation?.Trim(), DeleteConfirmation, StringComparison.Ordinal))
+        if (!IsDeleteConfirmed(confirmation))
         {
             return AccountResult.Invalid(new Dictionary<string, string> { ["confirm"] = $"Type {DeleteConfirmation} in capital letters to confirm." });
         }
@@ -219,10 +332,12 @@ public sealed partial class AccountService(
             : null;
     }
 
-    private AccountResult Failure(string email, string message) =>
-        throttle.RecordFailure(email) is { } locked
-            ? AccountResult.Refused(SignInThrottle.LockedMessage(locked), locked)
-            : AccountResult.Refused(message);
+    /// <summary>A failed attempt: the usual sentence, and from now on a wait when this address has failed too often.</summary>
+    private AccountResult Failure(string email, string address, string message)
+    {
+        throttle.RecordFailure(email, address);
+        return AccountResult.Refused(message);
+    }
 
     /// <returns>The member when the password is theirs (rehashing it when the hasher asks), else null.</returns>
     private async Task<Member?> VerifyAsync(Member? member, string password, CancellationToken cancellationToken)

@@ -31,6 +31,7 @@ public static class AccountsServiceCollectionExtensions
         services.AddMemoryCache();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPasswordHasher<Member>, PasswordHasher<Member>>();
+        services.AddOptions<SignInThrottleOptions>().BindConfiguration("RateLimits");
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<MemberSessions>();

@@ -12,11 +12,15 @@ public interface IMemberRepository
 
     Task<bool> UpdateDisplayNameAsync(Guid id, string displayName, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <returns>False when the member is gone or the email belongs to another member (compared without regard to case).</returns>
+    Task<bool> UpdateEmailAsync(Guid id, string email, DateTimeOffset at, CancellationToken cancellationToken);
+
     Task<bool> UpdatePasswordHashAsync(Guid id, string passwordHash, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Moves everything a guest owns to a member: chats (with their messages) and the reply ledger always; the
-    /// saved key and preferences when the member has none of their own. One transaction where the store has them.
+    /// Moves what a guest owns to a member: chats (with their messages) and the reply ledger always; preferences when
+    /// the member has none of their own. The guest's saved key is deleted, never moved (the member confirms it first,
+    /// see <see cref="MemberSessions.PendingGuestKey"/>). One transaction where the store has them.
     /// </summary>
     /// <returns>How many chats moved.</returns>
     Task<int> TransferOwnershipAsync(string fromOwnerId, string toOwnerId, CancellationToken cancellationToken);

@@ -11,6 +11,7 @@ namespace OpenChat.Web.Accounts;
 public sealed class MemberSessions(
     IMemberRepository members,
     IPreferenceRepository preferences,
+    ISessionStampRepository stamps,
     IMemoryCache cache,
     TimeProvider clock,
     Telemetry.ProductAnalytics analytics,
@@ -26,22 +27,47 @@ public sealed class MemberSessions(
     public static readonly TimeSpan LookupFor = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Signs the member in. When the request is a guest's, the guest's chats, key and preferences move to the
-    /// member first, and the guest id is retired: the cookie that carried it is replaced.
+    /// How long a request trusts a cached session stamp: a sign-out on this instance applies at once, on other instances
+    /// within this span (a stamp is read from storage at most once per span and member on each instance).
+    /// </summary>
+    public static readonly TimeSpan StampFor = TimeSpan.FromSeconds(5);
+
+    /// <summary>A key the visitor saved as a guest, waiting for the member to say whether to use it (still encrypted).</summary>
+    public const string GuestKeyClaim = "oc_guest_key";
+
+    /// <summary>
+    /// Signs the member in. When the request is a guest's, the guest's chats and preferences move to the member first,
+    /// and the guest id is retired: the cookie that carried it is replaced. A key the guest saved does not move by itself
+    /// (someone could have planted that guest cookie): it waits, encrypted in the new cookie, for the member to confirm.
     /// </summary>
     /// <param name="isNewAccount">True right after sign-up (analytics: <c>auth.sign_up</c> rather than <c>auth.sign_in</c>).</param>
-    public async Task SignInAsync(HttpContext context, Member member, bool remember, CancellationToken cancellationToken, bool isNewAccount = false)
+    /// <param name="guestKey">The key the guest saved, as stored (encrypted), read by the caller before the data moves.</param>
+    /// <returns>True when a guest key is waiting for the member's answer (<see cref="PendingGuestKey"/>).</returns>
+    public async Task<bool> SignInAsync(HttpContext context, Member member, bool remember, CancellationToken cancellationToken, bool isNewAccount = false, string? guestKey = null)
     {
         var guestId = context.User.FindGuestId();
+        var guestAnalyticsId = guestId is null ? null : context.User.AnalyticsId(guestId);
         var moved = 0;
-        if (guestId is not null)
+        if (guestId is null)
+        {
+            guestKey = null;
+        }
+        else
         {
             moved = await members.TransferOwnershipAsync(guestId, member.OwnerId, cancellationToken);
             logger.LogInformation("Moved {Chats} chats from a guest to member {MemberId}", moved, member.Id);
         }
 
+        var stamp = await stamps.FindAsync(member.OwnerId, cancellationToken);
+        if (stamp is null)
+        {
+            stamp = new SessionStamp(member.OwnerId, SessionStamp.NewValue(), clock.GetUtcNow());
+            await stamps.SaveAsync(stamp, cancellationToken);
+        }
+
+        cache.Set(StampKey(member.OwnerId), stamp.Stamp, StampFor);
         var now = clock.GetUtcNow();
-        var principal = OwnerIdentity.MemberPrincipal(member);
+        var principal = WithGuestKey(OwnerIdentity.MemberPrincipal(member, stamp.Stamp), guestKey);
         await context.SignInAsync(OwnerIdentity.Scheme, principal, new AuthenticationProperties
         {
             IsPersistent = remember,
@@ -62,7 +88,7 @@ public sealed class MemberSessions(
         if (guestId is not null)
         {
             // Links the guest's events to the member (the original never did).
-            await analytics.CaptureAsync("$create_alias", p => p["alias"] = guestId);
+            await analytics.CaptureAsync("$create_alias", p => p["alias"] = guestAnalyticsId);
         }
 
         await analytics.CaptureAsync(isNewAccount ? "auth.sign_up" : "auth.sign_in", p =>
@@ -76,26 +102,55 @@ public sealed class MemberSessions(
 
             p["merged_guest_chats"] = moved;
         });
+        return guestKey is not null;
     }
 
-    /// <summary>Re-issues the cookie with the member's new display name, keeping its persistence and lifetime.</summary>
-    public async Task RefreshAsync(HttpContext context, Member member)
+    /// <summary>The key saved as a guest that waits for this member's answer (encrypted), or null.</summary>
+    public static string? PendingGuestKey(System.Security.Claims.ClaimsPrincipal user) =>
+        user.IsMember() && user.FindFirst(GuestKeyClaim)?.Value is { Length: > 0 } key ? key : null;
+
+    /// <summary>The member answered "Use the key you saved as a guest?" (the caller saved it, or not): the question goes away.</summary>
+    public Task ForgetGuestKeyAsync(HttpContext context, Member member) =>
+        ReissueAsync(context, member, context.User.SessionStamp(), keepGuestKey: false);
+
+    /// <summary>
+    /// A new session stamp (password change, "Sign out of other devices"): every other cookie of the member stops
+    /// working; this request's cookie is re-issued with the new stamp.
+    /// </summary>
+    public async Task RotateAsync(HttpContext context, Member member, CancellationToken cancellationToken)
     {
-        var current = await context.AuthenticateAsync(OwnerIdentity.Scheme);
-        var properties = current.Properties ?? new AuthenticationProperties();
-        var principal = OwnerIdentity.MemberPrincipal(member);
-        await context.SignInAsync(OwnerIdentity.Scheme, principal, properties);
-        context.User = principal;
-        cache.Set(CacheKey(member.Id), member, LookupFor);
+        var stamp = await SaveNewStampAsync(member.OwnerId, cancellationToken);
+        await ReissueAsync(context, member, stamp, keepGuestKey: true);
+        logger.LogInformation("Member {MemberId} revoked their other sessions", member.Id);
     }
 
-    /// <summary>Clears the cookie; the next write makes a fresh guest.</summary>
-    public async Task SignOutAsync(HttpContext context)
+    /// <summary>Re-issues the cookie with the member's new display name or email, keeping its persistence and lifetime.</summary>
+    public Task RefreshAsync(HttpContext context, Member member) =>
+        ReissueAsync(context, member, context.User.SessionStamp(), keepGuestKey: true);
+
+    /// <summary>
+    /// Clears the cookie and replaces the member's session stamp, so a copy of the cookie (another device, or one
+    /// someone took) no longer works either; the next write makes a fresh guest.
+    /// </summary>
+    /// <param name="revoke">False when the member was just deleted (there is nothing left to revoke, nor to write a stamp into).</param>
+    public async Task SignOutAsync(HttpContext context, bool revoke = true)
     {
         await analytics.CaptureAsync("auth.sign_out");
         if (context.User.FindMemberId() is { } id)
         {
             cache.Remove(CacheKey(id));
+        }
+
+        if (revoke && context.User.FindMemberId() is { } member)
+        {
+            try
+            {
+                await SaveNewStampAsync(member.ToString("D"), context.RequestAborted);
+            }
+            catch (Storage.Fallback.StorageUnavailableException)
+            {
+                // Nowhere to keep the new stamp: this cookie is cleared all the same.
+            }
         }
 
         await context.SignOutAsync(OwnerIdentity.Scheme);
@@ -105,6 +160,53 @@ public sealed class MemberSessions(
 
     /// <summary>Forgets a deleted member at once on this instance (other instances within <see cref="LookupFor"/>).</summary>
     public void Forget(Guid memberId) => cache.Remove(CacheKey(memberId));
+
+    private async Task<string> SaveNewStampAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        var stamp = new SessionStamp(ownerId, SessionStamp.NewValue(), clock.GetUtcNow());
+        await stamps.SaveAsync(stamp, cancellationToken);
+        cache.Set(StampKey(ownerId), stamp.Stamp, StampFor);
+        return stamp.Stamp;
+    }
+
+    private async Task ReissueAsync(HttpContext context, Member member, string? stamp, bool keepGuestKey)
+    {
+        var current = await context.AuthenticateAsync(OwnerIdentity.Scheme);
+        var properties = current.Properties ?? new AuthenticationProperties();
+        var guestKey = keepGuestKey ? context.User.FindFirst(GuestKeyClaim)?.Value : null;
+        var principal = WithGuestKey(OwnerIdentity.MemberPrincipal(member, stamp), guestKey);
+        await context.SignInAsync(OwnerIdentity.Scheme, principal, properties);
+        context.User = principal;
+        cache.Set(CacheKey(member.Id), member, LookupFor);
+    }
+
+    private static System.Security.Claims.ClaimsPrincipal WithGuestKey(System.Security.Claims.ClaimsPrincipal principal, string? guestKey)
+    {
+        if (!string.IsNullOrEmpty(guestKey))
+        {
+            ((System.Security.Claims.ClaimsIdentity)principal.Identity!).AddClaim(new System.Security.Claims.Claim(GuestKeyClaim, guestKey));
+        }
+
+        return principal;
+    }
+
+    private async Task<string?> FindStampCachedAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(StampKey(ownerId), out string? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        var stamp = (await stamps.FindAsync(ownerId, cancellationToken))?.Stamp;
+        if (stamp is not null)
+        {
+            cache.Set(StampKey(ownerId), stamp, StampFor);
+        }
+
+        return stamp;
+    }
+
+    private static string StampKey(string ownerId) => $"oc:stamp:{ownerId}";
 
     /// <summary>
     /// Cookie validation: a member cookie whose member is gone (deleted elsewhere) is rejected and cleared; one
@@ -119,16 +221,20 @@ public sealed class MemberSessions(
 
         var sessions = context.HttpContext.RequestServices.GetRequiredService<MemberSessions>();
         Member? member;
+        string? stamp;
         try
         {
             member = await sessions.FindCachedAsync(id, context.HttpContext.RequestAborted);
+            stamp = member is null ? null : await sessions.FindStampCachedAsync(member.OwnerId, context.HttpContext.RequestAborted);
         }
         catch (Storage.Fallback.StorageUnavailableException)
         {
             return; // Postgres is down and this member was not seen yet: trust the (encrypted) cookie meanwhile.
         }
 
-        if (member is null)
+        // A stamp that changed since the cookie was issued (sign-out, password change, "Sign out of other devices")
+        // revokes it. No stored stamp at all (not readable during an outage) cannot be checked and is let through.
+        if (member is null || (stamp is not null && !string.Equals(stamp, context.Principal.SessionStamp(), StringComparison.Ordinal)))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(OwnerIdentity.Scheme);
@@ -137,7 +243,7 @@ public sealed class MemberSessions(
 
         if (!string.Equals(context.Principal.DisplayName(), member.DisplayName, StringComparison.Ordinal))
         {
-            context.ReplacePrincipal(OwnerIdentity.MemberPrincipal(member));
+            context.ReplacePrincipal(WithGuestKey(OwnerIdentity.MemberPrincipal(member, context.Principal.SessionStamp()), context.Principal.FindFirst(GuestKeyClaim)?.Value));
             context.ShouldRenew = true;
         }
     }

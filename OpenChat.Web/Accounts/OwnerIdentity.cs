@@ -21,6 +21,12 @@ public static partial class OwnerIdentity
     public const string RefreshedTokenHeader = "X-OpenChat-Token";
     public const string MemberKind = "member";
 
+    /// <summary>A guest's analytics distinct id (their earlier <c>oc_aid</c>): names their events, never their data.</summary>
+    public const string AnalyticsIdClaim = "oc_tid";
+
+    /// <summary>The member's session stamp when the cookie was issued (see <see cref="SessionStamp"/>).</summary>
+    public const string StampClaim = "oc_stamp";
+
     /// <summary>The member's display name (members only; guests have none).</summary>
     public const string DisplayNameClaim = "oc_name";
 
@@ -49,16 +55,26 @@ public static partial class OwnerIdentity
             return existing;
         }
 
-        // A visitor the analytics already knew keeps that id: the landing → chat funnel joins up without a merge.
+        // Each new guest counts against the address (a fresh guest would otherwise mean fresh free replies).
+        context.RequestServices.GetService<INewGuestGate>()?.Enter(context);
+
+        // Always a fresh random id: the analytics id (oc_aid) is never an identity, so a copied analytics cookie cannot
+        // make two browsers one guest. Analytics keep using it as the guest's distinct id (the landing -> chat funnel
+        // joins up without a merge); it only ever names events.
+        var guestId = NewGuestId();
         var anonymous = context.RequestServices.GetService<Telemetry.AnonymousVisitorId>();
-        var guestId = anonymous?.Read(context) ?? NewGuestId();
+        var visitorId = anonymous?.Read(context);
         if (anonymous is not null)
         {
             Telemetry.AnonymousVisitorId.Retire(context);
         }
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, guestId), new Claim(KindClaim, GuestKind)],
+            [
+                new Claim(ClaimTypes.NameIdentifier, guestId),
+                new Claim(KindClaim, GuestKind),
+                .. visitorId is null ? Array.Empty<Claim>() : [new Claim(AnalyticsIdClaim, visitorId)],
+            ],
             Scheme));
         await context.SignInAsync(Scheme, principal, new AuthenticationProperties { IsPersistent = true });
         context.User = principal;
@@ -79,6 +95,10 @@ public static partial class OwnerIdentity
     public static bool IsMember(this ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true && user.FindFirstValue(KindClaim) == MemberKind;
 
+    /// <summary>The distinct id analytics use for this owner: a guest's earlier analytics id when they had one, else the owner id.</summary>
+    public static string AnalyticsId(this ClaimsPrincipal user, string ownerId) =>
+        user.FindFirstValue(AnalyticsIdClaim) is { Length: > 0 } id && user.FindGuestId() is not null ? id : ownerId;
+
     /// <summary>The guest id of this request, or null for members and anonymous visitors.</summary>
     public static string? FindGuestId(this ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true && user.FindFirstValue(KindClaim) == GuestKind
@@ -92,13 +112,16 @@ public static partial class OwnerIdentity
 
     public static string? DisplayName(this ClaimsPrincipal user) => user.IsMember() ? user.FindFirstValue(DisplayNameClaim) : null;
 
-    public static ClaimsPrincipal MemberPrincipal(Member member) => new(new ClaimsIdentity(
+    public static ClaimsPrincipal MemberPrincipal(Member member, string? stamp) => new(new ClaimsIdentity(
         [
             new Claim(ClaimTypes.NameIdentifier, member.OwnerId),
             new Claim(KindClaim, MemberKind),
             new Claim(DisplayNameClaim, member.DisplayName),
+            .. stamp is null ? Array.Empty<Claim>() : [new Claim(StampClaim, stamp)],
         ],
         Scheme));
+
+    public static string? SessionStamp(this ClaimsPrincipal user) => user.FindFirstValue(StampClaim);
 
     [GeneratedRegex("^guest_[0-9a-f]{32}$")]
     private static partial Regex GuestIdPattern();

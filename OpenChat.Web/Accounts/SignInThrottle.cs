@@ -3,32 +3,35 @@ using System.Collections.Concurrent;
 namespace OpenChat.Web.Accounts;
 
 /// <summary>
-/// Per-email lockout: after <see cref="MaxFailures"/> failed sign-ins for one email within <see cref="Window"/>,
-/// that email is locked for <see cref="LockDuration"/>, even for the right password. Emails with no account
-/// count the same way, so a lockout says nothing about whether an account exists.
+/// Progressive delays after failed sign-ins, per email and address together: the first <see cref="FreeFailures"/>
+/// failures cost nothing, then each one makes that address wait before its next try for that email: 1 s, 2 s, 4 s ... (the first wait is
+/// <c>RateLimits:SignInFirstWait</c>)
+/// up to <see cref="MaxDelay"/>. There is no lock: failures from one address never slow down the right password from
+/// another (someone who knows your email cannot keep you out), and an address is forgiven <see cref="ForgetAfter"/>
+/// after its last failure, or at once by a success. Emails with no account count the same way.
 /// </summary>
 /// <remarks>
-/// Kept in memory, per app instance: a restart forgets it, and with several instances each counts on its own
-/// (an attacker spread over N instances gets N times the attempts). The per-IP limits of the protection
-/// layer bound the rest. The table is swept of stale entries as it grows and stops tracking new emails
-/// beyond <see cref="MaxTrackedEmails"/> (memory stays bounded under an email-spraying flood).
+/// Kept in memory, per app instance (a restart forgets it; with N instances an attacker gets N times the tries). The
+/// per-address limits of the protection layer (<c>RateLimits:SignIn</c>, <c>RateLimits:SignInPerAddress</c>) bound
+/// guessing over many emails or addresses. The table is swept of stale entries as it grows and stops tracking new
+/// pairs beyond <see cref="MaxTracked"/> (memory stays bounded under a flood).
 /// </remarks>
-public sealed class SignInThrottle(TimeProvider clock, ILogger<SignInThrottle> logger)
+public sealed class SignInThrottle(TimeProvider clock, Microsoft.Extensions.Options.IOptions<SignInThrottleOptions> options, ILogger<SignInThrottle> logger)
 {
-    public const int MaxFailures = 10;
-    public const int MaxTrackedEmails = 200_000;
+    public const int FreeFailures = 3;
+    public const int MaxTracked = 200_000;
     private const int SweepThreshold = 10_000;
 
-    public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
-    public static readonly TimeSpan LockDuration = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan ForgetAfter = TimeSpan.FromHours(1);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private long _nextSweepAt = SweepThreshold;
 
-    /// <returns>How much longer the email stays locked, or null when it is not locked.</returns>
-    public TimeSpan? LockedFor(string email)
+    /// <returns>How long this address must still wait before trying this email again, or null.</returns>
+    public TimeSpan? WaitFor(string email, string address)
     {
-        if (!_entries.TryGetValue(Member.NormalizeEmail(email), out var entry))
+        if (!_entries.TryGetValue(Key(email, address), out var entry))
         {
             return null;
         }
@@ -36,21 +39,21 @@ public sealed class SignInThrottle(TimeProvider clock, ILogger<SignInThrottle> l
         var now = clock.GetUtcNow();
         lock (entry)
         {
-            return entry.LockedUntil is { } until && until > now ? until - now : null;
+            return entry.NextTryAt is { } at && at > now ? at - now : null;
         }
     }
 
     /// <summary>Counts a failed attempt.</summary>
-    /// <returns>The lock's length when this failure locked the email, else null.</returns>
-    public TimeSpan? RecordFailure(string email)
+    /// <returns>How long the address must now wait before its next try, or null when it need not.</returns>
+    public TimeSpan? RecordFailure(string email, string address)
     {
-        var key = Member.NormalizeEmail(email);
+        var key = Key(email, address);
         if (!_entries.TryGetValue(key, out var entry))
         {
             SweepIfLarge();
-            if (_entries.Count >= MaxTrackedEmails)
+            if (_entries.Count >= MaxTracked)
             {
-                logger.LogWarning("Sign-in throttle is tracking {Count} emails; not tracking more until old entries expire", _entries.Count);
+                logger.LogWarning("Sign-in throttle is tracking {Count} email and address pairs; not tracking more until old entries expire", _entries.Count);
                 return null;
             }
 
@@ -60,39 +63,54 @@ public sealed class SignInThrottle(TimeProvider clock, ILogger<SignInThrottle> l
         var now = clock.GetUtcNow();
         lock (entry)
         {
-            if (entry.LockedUntil is { } until && until > now)
+            if (entry.LastFailureAt is { } last && now - last >= ForgetAfter)
+            {
+                entry.Failures = 0;
+            }
+
+            entry.Failures++;
+            entry.LastFailureAt = now;
+            if (entry.Failures <= FreeFailures)
             {
                 return null;
             }
 
-            entry.LockedUntil = null;
-            while (entry.Failures.TryPeek(out var oldest) && now - oldest >= Window)
+            var delay = DelayAfter(entry.Failures, options.Value.SignInFirstWait);
+            entry.NextTryAt = now + delay;
+            if (entry.Failures == FreeFailures + 1)
             {
-                entry.Failures.Dequeue();
+                logger.LogInformation("Sign-in slowed down for an email and address after {Failures} failed attempts", entry.Failures);
             }
 
-            entry.Failures.Enqueue(now);
-            if (entry.Failures.Count < MaxFailures)
-            {
-                return null;
-            }
-
-            entry.Failures.Clear();
-            entry.LockedUntil = now + LockDuration;
-            logger.LogWarning("Sign-in locked for an email after {Failures} failed attempts within {Window}", MaxFailures, Window);
-            return LockDuration;
+            return delay;
         }
     }
 
-    /// <summary>A successful sign-in clears the count.</summary>
-    public void Reset(string email) => _entries.TryRemove(Member.NormalizeEmail(email), out _);
+    /// <summary>A successful sign-in from this address forgives its failures for the email.</summary>
+    public void Reset(string email, string address) => _entries.TryRemove(Key(email, address), out _);
 
-    /// <summary>"Try again in N minutes" for a remaining lock (rounded up, at least 1).</summary>
-    public static string LockedMessage(TimeSpan remaining)
+    /// <summary>
+    /// The wait after the <paramref name="failures"/>-th failure: <paramref name="first"/> (<c>RateLimits:SignInFirstWait</c>,
+    /// 1 s) after the first one past the free ones, doubling, at most <see cref="MaxDelay"/>.
+    /// </summary>
+    public static TimeSpan DelayAfter(int failures, TimeSpan first)
     {
-        var minutes = Math.Max(1, (int)Math.Ceiling(remaining.TotalMinutes));
-        return $"Too many attempts for this email. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}.";
+        var doublings = Math.Min(failures - FreeFailures - 1, 30);
+        return doublings < 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(first.TotalSeconds * Math.Pow(2, doublings), MaxDelay.TotalSeconds));
     }
+
+    /// <summary>"Wait N seconds/minutes" for a remaining delay (rounded up).</summary>
+    public static string WaitMessage(TimeSpan remaining)
+    {
+        var text = remaining <= TimeSpan.FromSeconds(90)
+            ? Plural(Math.Max(1, (int)Math.Ceiling(remaining.TotalSeconds)), "second")
+            : Plural((int)Math.Ceiling(remaining.TotalMinutes), "minute");
+        return $"Too many failed attempts for this email from your network. Wait {text} before trying again.";
+    }
+
+    private static string Plural(int n, string unit) => $"{n} {unit}{(n == 1 ? "" : "s")}";
+
+    private static string Key(string email, string address) => Member.NormalizeEmail(email) + "|" + address;
 
     private void SweepIfLarge()
     {
@@ -108,9 +126,7 @@ public sealed class SignInThrottle(TimeProvider clock, ILogger<SignInThrottle> l
         {
             lock (entry)
             {
-                var locked = entry.LockedUntil is { } until && until > now;
-                var recent = entry.Failures.TryPeek(out _) && now - entry.Failures.Last() < Window;
-                if (!locked && !recent)
+                if (entry.LastFailureAt is not { } last || now - last >= ForgetAfter)
                 {
                     _entries.TryRemove(KeyValuePair.Create(key, entry));
                 }
@@ -122,8 +138,10 @@ public sealed class SignInThrottle(TimeProvider clock, ILogger<SignInThrottle> l
 
     private sealed class Entry
     {
-        public Queue<DateTimeOffset> Failures { get; } = new();
+        public int Failures { get; set; }
 
-        public DateTimeOffset? LockedUntil { get; set; }
+        public DateTimeOffset? LastFailureAt { get; set; }
+
+        public DateTimeOffset? NextTryAt { get; set; }
     }
 }

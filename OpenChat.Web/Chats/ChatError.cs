@@ -27,10 +27,25 @@ public sealed record ChatError(int StatusCode, string Message) : Platform.IRefus
     }
 
     public static ChatError DailyLimit { get; } = new(StatusCodes.Status429TooManyRequests,
-        "You've used today's free replies — add your own OpenRouter key to keep chatting.");
+        "You've used today's free replies. They reset at 00:00 UTC — or add your own OpenRouter key to keep chatting.");
+
+    /// <summary>Everyone on one client address together used the operator key's allowance for an address.</summary>
+    public static ChatError AddressDailyLimit { get; } = new(StatusCodes.Status429TooManyRequests,
+        "Today's free replies from your network are used up. They reset at 00:00 UTC — or add your own OpenRouter key to keep chatting.");
+
+    /// <summary>The operator key spent <c>Limits:OperatorDailyBudgetUsd</c> today.</summary>
+    public static ChatError OperatorBudget { get; } = new(StatusCodes.Status429TooManyRequests,
+        "The free replies on this server are used up for today (the operator's daily budget is spent). They come back at 00:00 UTC — or add your own OpenRouter key to keep chatting.");
+
+    /// <summary>The chat's model is not one the operator key pays for (<c>Limits:OperatorModels</c>, or free and cheap ones).</summary>
+    public static ChatError OperatorModel { get; } = new(StatusCodes.Status422UnprocessableEntity,
+        $"The free replies on this server use free and low-cost models only (at most ${OpenRouter.DailyLimitOptions.CheapInputUsdPerMillion:0.00} per million input tokens and ${OpenRouter.DailyLimitOptions.CheapOutputUsdPerMillion:0.00} per million output tokens). Pick another model, or add your own OpenRouter key.");
+
+    /// <summary>The operator key's daily refusals: a 429 with the key dialog, counted as the <c>daily</c> rate limit.</summary>
+    public bool IsDailyLimit => ReferenceEquals(this, DailyLimit) || ReferenceEquals(this, AddressDailyLimit) || ReferenceEquals(this, OperatorBudget);
 
     /// <summary>Refusals that the key dialog answers (it opens instead of a plain error).</summary>
-    public bool NeedsKey => ReferenceEquals(this, NoKey) || ReferenceEquals(this, DailyLimit);
+    public bool NeedsKey => ReferenceEquals(this, NoKey) || IsDailyLimit || ReferenceEquals(this, OperatorModel);
 
     public static ChatError EmptyTitle { get; } = new(StatusCodes.Status422UnprocessableEntity, "A chat needs a title.");
 

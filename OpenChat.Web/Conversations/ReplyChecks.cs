@@ -88,15 +88,15 @@ public sealed class ReplyChecks(
     /// The key this reply uses, or the refusal; the daily limit is also a rate limit for analytics
     /// (<c>chat.rate_limited</c>, policy <c>daily</c>).
     /// </summary>
-    public async Task<(KeyDecision Key, ChatError? Refusal)> ResolveKeyAsync(string ownerId, CancellationToken cancellationToken)
+    public async Task<(KeyDecision Key, ChatError? Refusal)> ResolveKeyAsync(string ownerId, string modelId, CancellationToken cancellationToken)
     {
-        var key = await keys.ResolveAsync(ownerId, cancellationToken);
+        var key = await keys.ResolveAsync(ownerId, modelId, cancellationToken);
         if (key.Refusal is null)
         {
             return (key, null);
         }
 
-        if (ReferenceEquals(key.Refusal, ChatError.DailyLimit))
+        if (key.Refusal.IsDailyLimit)
         {
             await analytics.CaptureAsync("chat.rate_limited", (p, scope, context) =>
             {

@@ -29,10 +29,11 @@ public sealed class ReplyStarter(
             KeySource = key.Source,
             RateLimitBucket = key.Source == KeySource.Operator ? $"{keys.DailyLimit(ownerId)}/86400000" : null,
             Telemetry = await analytics.CurrentScopeAsync(),
+            AfterStored = key.Ledger is { } entry ? final => RecordCostAsync(entry, final) : null,
         }, checks.MaxRunningReplies);
         if (run is not null)
         {
-            await keys.RecordReplyAsync(ownerId, key.Source, CancellationToken.None);
+            await keys.RecordReplyAsync(ownerId, key, CancellationToken.None);
             return new SentMessage(chat, user, reply);
         }
 
@@ -42,4 +43,8 @@ public sealed class ReplyStarter(
             ? busy
             : ChatError.ReplyRunning;
     }
+
+    /// <summary>What an operator-key reply cost counts towards the operator's daily budget.</summary>
+    private Task RecordCostAsync(OperatorReply entry, ChatMessage final) =>
+        final.Usage?.CostUsd is { } cost and > 0 ? keys.RecordCostAsync(entry, cost, CancellationToken.None) : Task.CompletedTask;
 }

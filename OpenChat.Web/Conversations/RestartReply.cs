@@ -35,7 +35,7 @@ public sealed class RestartReply(
             return latest.Any(m => m.Id == replyId) ? ChatError.NotLatestReply : ChatError.NotFound;
         }
 
-        var (key, keyRefusal) = await checks.ResolveKeyAsync(ownerId, cancellationToken);
+        var (key, keyRefusal) = await checks.ResolveKeyAsync(ownerId, chat.ModelId ?? openRouter.Value.DefaultModel, cancellationToken);
         if (keyRefusal is not null)
         {
             return keyRefusal;

@@ -36,7 +36,7 @@ public sealed class SendMessage(
             return fileRefusal;
         }
 
-        var (key, keyRefusal) = await checks.ResolveKeyAsync(ownerId, cancellationToken);
+        var (key, keyRefusal) = await checks.ResolveKeyAsync(ownerId, model, cancellationToken);
         if (keyRefusal is not null)
         {
             return keyRefusal;
@@ -78,7 +78,7 @@ public sealed class SendMessage(
             return fileRefusal;
         }
 
-        var (key, keyRefusal) = await checks.ResolveKeyAsync(ownerId, cancellationToken);
+        var (key, keyRefusal) = await checks.ResolveKeyAsync(ownerId, chat.ModelId ?? openRouter.Value.DefaultModel, cancellationToken);
         if (keyRefusal is not null)
         {
             return keyRefusal;

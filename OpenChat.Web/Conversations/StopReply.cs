@@ -30,4 +30,10 @@ public sealed class StopReply(GenerationRegistry generation, RemoteReplies remot
 
         return false;
     }
+
+    /// <summary>
+    /// Stops every reply of the owner being written on this instance and waits until each is stored (an account about
+    /// to be deleted must not leave a reply streaming, and paying, into it, nor its streaming marker behind).
+    /// </summary>
+    public Task StopAllRepliesAsync(string ownerId) => generation.StopOwnerAsync(ownerId);
 }

@@ -125,6 +125,21 @@ public sealed class GenerationRegistry
         }
     }
 
+    /// <summary>
+    /// Stops every reply of one owner on this instance and waits until each has ended and been stored (its streaming
+    /// marker removed): an account being deleted must not leave a reply writing into it.
+    /// </summary>
+    public async Task StopOwnerAsync(string ownerId)
+    {
+        var runs = _runsByChat.Values.Where(r => r.Request.OwnerId == ownerId).ToList();
+        foreach (var run in runs)
+        {
+            run.RequestEnd(ReplyEnd.StopRequested);
+        }
+
+        await Task.WhenAll(runs.Select(r => r.Completion));
+    }
+
     /// <summary>Ends every run as interrupted, keeping its text, and waits until each is stored (the app is stopping).</summary>
     public async Task StopAllAsync()
     {
@@ -203,6 +218,17 @@ public sealed class GenerationRegistry
         try
         {
             await StoreFinalAsync(request, final);
+            if (request.AfterStored is { } afterStored)
+            {
+                try
+                {
+                    await afterStored(final);
+                }
+                catch (Exception e)
+                {
+                    _logger.LogError(e, "Recording the end of reply {ReplyId} failed", final.Id);
+                }
+            }
         }
         finally
         {

@@ -24,4 +24,7 @@ public sealed record ReplyRequest(
 
     /// <summary>Kept from the request that started the reply, for the events raised when it ends; null = not captured.</summary>
     public TelemetryScope? Telemetry { get; init; }
+
+    /// <summary>Awaited once the reply's final state is stored (before the run counts as ended): the operator key's spend.</summary>
+    public Func<ChatMessage, Task>? AfterStored { get; init; }
 }

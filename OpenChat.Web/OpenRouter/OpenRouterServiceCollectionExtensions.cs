@@ -23,10 +23,14 @@ public static class OpenRouterServiceCollectionExtensions
         services.AddSingleton<OpenRouterKeyClient>();
         services.AddSingleton<KeyVault>();
         services.AddSingleton<ReplyKeyResolver>();
+        services.AddSingleton<GuestKeyHandover>();
         services.AddOptions<DailyLimitOptions>()
             .Bind(configuration.GetSection(DailyLimitOptions.Section))
             .Validate(o => o.GuestDailyReplies >= 0, "Limits:GuestDailyReplies must be 0 or more.")
             .Validate(o => o.MemberDailyReplies >= 0, "Limits:MemberDailyReplies must be 0 or more.")
+            .Validate(o => o.GuestDailyRepliesPerAddress >= 0, "Limits:GuestDailyRepliesPerAddress must be 0 or more.")
+            .Validate(o => o.DailyRepliesPerAddress >= 0, "Limits:DailyRepliesPerAddress must be 0 or more.")
+            .Validate(o => o.OperatorDailyBudgetUsd >= 0, "Limits:OperatorDailyBudgetUsd must be 0 (no cap) or more.")
             .ValidateOnStart();
         services.AddModelCatalogue(configuration);
         return services;

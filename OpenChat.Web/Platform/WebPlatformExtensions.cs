@@ -63,6 +63,10 @@ public static class WebPlatformExtensions
     public static WebApplication UseWebPlatform(this WebApplication app)
     {
         app.UseTrustedProxies();
+        app.UseMiddleware<HostPrefixedCookies>();
+        // Explicitly here (the host would otherwise put them first of all): cookies are read after their names are settled.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         if (!app.Environment.IsDevelopment())
         {

@@ -56,6 +56,7 @@ public static class StorageServiceCollectionExtensions
         AddBackendChoice<IMemberRepository, PostgresMemberRepository, FallbackMemberRepository, FileMemberRepository>(services);
         AddBackendChoice<IPreferenceRepository, PostgresPreferenceRepository, FallbackPreferenceRepository, FilePreferenceRepository>(services);
         AddBackendChoice<IKeyVaultRepository, PostgresKeyVaultRepository, FallbackKeyVaultRepository, FileKeyVaultRepository>(services);
+        AddBackendChoice<ISessionStampRepository, PostgresSessionStampRepository, FallbackSessionStampRepository, FileSessionStampRepository>(services);
         AddBackendChoice<IReplyLedger, PostgresReplyLedger, FallbackReplyLedger, FileReplyLedger>(services);
         AddBackendChoice<Chats.Attachments.IAttachmentStore, PostgresAttachmentStore, FallbackAttachmentStore, FileAttachmentStore>(services);
         AddBackendChoice<IUsageReport, PostgresUsageReport, FallbackUsageReport, FileUsageReport>(services);

@@ -5,8 +5,9 @@ namespace OpenChat.Web.Telemetry;
 
 /// <summary>
 /// The distinct id of a visitor who owns nothing yet: a random guest-shaped id in a first-party HttpOnly cookie
-/// (<c>oc_aid</c>), encrypted so nobody can plant someone else's id. When the visitor becomes a guest, this id becomes
-/// the guest id, so the landing → chat funnel joins up without a merge. Only set when analytics may capture.
+/// (<c>oc_aid</c>), encrypted so nobody can forge one. It is never an identity: when the visitor becomes a guest they get
+/// a fresh guest id (a copied cookie must not make two browsers one guest), and this id stays only as the guest's
+/// analytics distinct id, so the landing → chat funnel joins up without a merge. Only set when analytics may capture.
 /// </summary>
 public sealed class AnonymousVisitorId(IDataProtectionProvider protection)
 {
@@ -56,6 +57,6 @@ public sealed class AnonymousVisitorId(IDataProtectionProvider protection)
         return id;
     }
 
-    /// <summary>The id is now the guest's: the cookie has done its job.</summary>
+    /// <summary>The visitor is a guest now (their cookie carries this id for analytics): this cookie has done its job.</summary>
     public static void Retire(HttpContext context) => context.Response.Cookies.Delete(CookieName);
 }

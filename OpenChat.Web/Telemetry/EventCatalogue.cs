@@ -42,7 +42,7 @@ public static class EventCatalogue
         new("$ai_generation", EventSource.Server, "a reply run ends (PostHog LLM analytics)",
             ["$ai_trace_id", "$ai_span_id", "$ai_model", "$ai_provider", "$ai_input_tokens", "$ai_output_tokens", "$ai_total_cost_usd",
              "$ai_latency", "$ai_time_to_first_token", "$ai_http_status", "$ai_is_error", "$ai_error", "$ai_stream", "$ai_max_tokens"]),
-        new("chat.rate_limited", EventSource.Server, "any 429 the app gives, or a send refused by the daily limit; `policy` is send, concurrency, daily, auth, key_save, import, ingest or global. One event per policy, bucket and client address per minute (`PostHog:RateLimitedEventWindow`), with the first refusal's properties and `refused_count`",
+        new("chat.rate_limited", EventSource.Server, "any 429 the app gives, or a send refused by the daily limit; `policy` is send, concurrency, daily, auth, new_guest, key_save, import, ingest or global. One event per policy, bucket and client address per minute (`PostHog:RateLimitedEventWindow`), with the first refusal's properties and `refused_count`",
             ["policy", "limit", "window_ms", "retry_after_s", "chat_id", "ip_hash", "origin", "rate_limit_bucket", "refused_count"]),
         new("workspace.fallback_storage_used", EventSource.Server, "a write or read served by the file spool while Postgres is down",
             ["operation", "chat_id", "fallback_size"]),

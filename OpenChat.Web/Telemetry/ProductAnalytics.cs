@@ -137,9 +137,10 @@ public sealed class ProductAnalytics(
             }
 
             e.Properties["app"] = fromBrowser ? "openchat-web" : "openchat-server";
-            if (scope.OwnerId is { } owner)
+            if (scope.OwnerId is not null)
             {
-                e.Groups["workspace"] = owner;
+                // The owner as analytics know them (a guest's analytics id; see OwnerIdentity.AnalyticsId).
+                e.Groups["workspace"] = scope.DistinctId;
             }
 
             if (!scope.IsMember)
@@ -182,7 +183,7 @@ public sealed class ProductAnalytics(
         string distinctId;
         if (ownerId is not null)
         {
-            distinctId = ownerId;
+            distinctId = context.User.AnalyticsId(ownerId);
         }
         else if (createAnonymousId)
         {
@@ -202,7 +203,7 @@ public sealed class ProductAnalytics(
         var properties = new TelemetryProperties(14);
         AddCommonProperties(properties);
         properties["auth_state"] = isMember ? "member" : ownerId is null ? "anonymous" : "guest";
-        properties["workspace_id"] = ownerId;
+        properties["workspace_id"] = ownerId is null ? null : distinctId;
         properties["has_openrouter_key"] = hasOwnKey || !string.IsNullOrWhiteSpace(openRouter.Value.ApiKey);
         properties["model_id"] = saved?.ModelId;
         properties["ui_theme"] = saved?.UiTheme ?? cookieTheme;

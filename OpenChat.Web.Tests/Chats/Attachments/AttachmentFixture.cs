@@ -27,6 +27,10 @@ public class AttachmentFixture : IAsyncLifetime
             ["OpenRouter:BaseUrl"] = OpenRouter.BaseUrl.ToString(),
             ["OpenRouter:ApiKey"] = OpenRouter.ValidKey,
             ["Limits:GuestDailyReplies"] = "1000",
+            // The PDF model is not a cheap one: this operator lets its free replies use it.
+            ["Limits:OperatorModels:0"] = VisionModel,
+            ["Limits:OperatorModels:1"] = TextOnlyModel,
+            ["Limits:OperatorModels:2"] = FileModel,
             ["ConnectionStrings:Postgres"] = ConnectionString,
         }).Start();
     }

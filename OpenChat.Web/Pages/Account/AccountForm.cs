@@ -55,6 +55,14 @@ public abstract class AccountForm : PageModel
         return Redirect(url);
     }
 
+    /// <summary>The client's IP address (the connection's, or a listed proxy's forwarded one).</summary>
+    protected string ClientAddress => HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>Where to go after signing in: first the question about a key saved as a guest, when there is one.</summary>
+    protected string AfterSignIn(bool guestKeyWaiting, string? returnUrl) => guestKeyWaiting
+        ? "/account/guest-key?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl))
+        : SafeReturnUrl(returnUrl);
+
     /// <summary>A local return address (never another site, never back to the sign-in pages), else <c>/chat</c>.</summary>
     protected string SafeReturnUrl(string? returnUrl) =>
         IsSafeReturnUrl(returnUrl) ? returnUrl! : "/chat";

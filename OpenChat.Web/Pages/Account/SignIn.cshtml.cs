@@ -6,7 +6,7 @@ namespace OpenChat.Web.Pages.Account;
 
 /// <summary><c>/account/sign-in</c>: email, password, "Keep me signed in". A guest's data comes along.</summary>
 [RateLimited(RateLimitKind.SignIn)]
-public sealed class SignInModel(AccountService accounts, MemberSessions sessions, Telemetry.ProductAnalytics analytics) : AccountForm
+public sealed class SignInModel(AccountService accounts, MemberSessions sessions, OpenRouter.GuestKeyHandover guestKeys, Telemetry.ProductAnalytics analytics) : AccountForm
 {
     public string? Email { get; private set; }
 
@@ -33,7 +33,7 @@ public sealed class SignInModel(AccountService accounts, MemberSessions sessions
         Email = email;
         Remember = remember;
         ReturnUrl = IsSafeReturnUrl(returnUrl) ? returnUrl : null;
-        var result = await accounts.SignInAsync(email, password, cancellationToken);
+        var result = await accounts.SignInAsync(email, password, ClientAddress, cancellationToken);
         if (!result.Succeeded)
         {
             if (result.FieldErrors.Count == 0)
@@ -41,16 +41,16 @@ public sealed class SignInModel(AccountService accounts, MemberSessions sessions
                 await analytics.CaptureAsync("auth.sign_in_failed", p => p["reason"] = result.RetryAfter is null ? "bad_credentials" : "locked");
                 if (result.RetryAfter is { } retryAfter)
                 {
-                    // The lockout answers 429: it is a rate limit too.
+                    // The wait after repeated failures answers 429: it is a rate limit too.
                     await analytics.CaptureAsync("chat.rate_limited", (p, scope, http) =>
                     {
                         p["policy"] = "auth";
-                        p["limit"] = SignInThrottle.MaxFailures;
-                        p["window_ms"] = (long)SignInThrottle.Window.TotalMilliseconds;
+                        p["limit"] = SignInThrottle.FreeFailures;
+                        p["window_ms"] = (long)SignInThrottle.ForgetAfter.TotalMilliseconds;
                         p["retry_after_s"] = (long)Math.Ceiling(retryAfter.TotalSeconds);
                         p["ip_hash"] = scope.IpHash;
                         p["origin"] = $"{http.Request.Scheme}://{http.Request.Host}";
-                        p["rate_limit_bucket"] = $"{SignInThrottle.MaxFailures}/{(long)SignInThrottle.Window.TotalMilliseconds}";
+                        p["rate_limit_bucket"] = $"{SignInThrottle.FreeFailures}/{(long)SignInThrottle.ForgetAfter.TotalMilliseconds}";
                     });
                 }
             }
@@ -58,7 +58,8 @@ public sealed class SignInModel(AccountService accounts, MemberSessions sessions
             return Refuse(result, "_SignInForm");
         }
 
-        await sessions.SignInAsync(HttpContext, result.Member!, remember, cancellationToken);
-        return Leave(SafeReturnUrl(returnUrl));
+        var guestKey = await guestKeys.FindAsync(User.FindGuestId(), cancellationToken);
+        var keyWaiting = await sessions.SignInAsync(HttpContext, result.Member!, remember, cancellationToken, guestKey: guestKey);
+        return Leave(AfterSignIn(keyWaiting, returnUrl));
     }
 }

@@ -6,7 +6,7 @@ namespace OpenChat.Web.Pages.Account;
 
 /// <summary><c>/account/sign-up</c>: name, email, password. A guest's data comes along.</summary>
 [RateLimited(RateLimitKind.SignUp)]
-public sealed class SignUpModel(AccountService accounts, MemberSessions sessions) : AccountForm
+public sealed class SignUpModel(AccountService accounts, MemberSessions sessions, OpenRouter.GuestKeyHandover guestKeys) : AccountForm
 {
     public string? Name { get; private set; }
 
@@ -36,13 +36,14 @@ public sealed class SignUpModel(AccountService accounts, MemberSessions sessions
         Email = email;
         Remember = remember;
         ReturnUrl = IsSafeReturnUrl(returnUrl) ? returnUrl : null;
-        var result = await accounts.SignUpAsync(name, email, password, cancellationToken);
+        var result = await accounts.SignUpAsync(name, email, password, ClientAddress, cancellationToken);
         if (!result.Succeeded)
         {
             return Refuse(result, "_SignUpForm");
         }
 
-        await sessions.SignInAsync(HttpContext, result.Member!, remember, cancellationToken, isNewAccount: true);
-        return Leave(SafeReturnUrl(returnUrl));
+        var guestKey = await guestKeys.FindAsync(User.FindGuestId(), cancellationToken);
+        var keyWaiting = await sessions.SignInAsync(HttpContext, result.Member!, remember, cancellationToken, isNewAccount: true, guestKey: guestKey);
+        return Leave(AfterSignIn(keyWaiting, returnUrl));
     }
 }

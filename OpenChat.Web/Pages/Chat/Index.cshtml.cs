@@ -63,7 +63,10 @@ public sealed class IndexModel(ChatQueries chats, SendMessage send, ReplyKeyReso
         Sidebar = new SidebarView(list, hasMore, null);
         var canSend = await keys.HasUsableKeyAsync(ownerId, cancellationToken);
         var modelButton = await models.ButtonAsync(ownerId, null, cancellationToken);
-        Composer = new ComposerView("/chat", null, null, canSend ? null : ComposerView.AddKeyPrompt, error, text, modelButton);
+        Composer = new ComposerView("/chat", null, null, canSend ? null : ComposerView.AddKeyPrompt, error, text, modelButton)
+        {
+            FreeReplies = await keys.FreeRepliesAsync(ownerId, cancellationToken),
+        };
         if (ownerId is not null)
         {
             ViewData.SetLiveUrl(null);

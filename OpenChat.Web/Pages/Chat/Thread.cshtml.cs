@@ -84,7 +84,8 @@ public sealed class ThreadModel(
         {
             // The question and the reply reach this tab (and every other tab on this chat) over its live stream.
             Response.Headers["HX-Trigger"] = ComposerView.ResetEvent;
-            return FragmentResults.Html("<div id=\"composer-error\" class=\"composer-error\" hx-swap-oob=\"true\"></div>");
+            return FragmentResults.Html("<div id=\"composer-error\" class=\"composer-error\" hx-swap-oob=\"true\"></div>"
+                + FreeRepliesMarkup.Html(await keys.FreeRepliesAsync(ownerId, cancellationToken), outOfBand: true));
         }
 
         return Redirect($"/chat/{Id:D}");
@@ -124,7 +125,10 @@ public sealed class ThreadModel(
         IsStreaming = thread.RunningReply is not null;
         var canSend = await keys.HasUsableKeyAsync(ownerId, cancellationToken);
         var modelButton = await models.ButtonAsync(ownerId, chat, cancellationToken);
-        Composer = new ComposerView($"/chat/{Id:D}", Id, thread.RunningReply?.ReplyId, canSend ? null : ComposerView.AddKeyPrompt, error, text, modelButton);
+        Composer = new ComposerView($"/chat/{Id:D}", Id, thread.RunningReply?.ReplyId, canSend ? null : ComposerView.AddKeyPrompt, error, text, modelButton)
+        {
+            FreeReplies = await keys.FreeRepliesAsync(ownerId, cancellationToken),
+        };
         ViewData.SetLiveUrl(Id, thread.RunningReply?.ReplyId);
         return true;
     }

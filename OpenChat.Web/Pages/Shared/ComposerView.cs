@@ -14,6 +14,9 @@ public sealed record ComposerView(
     string? Text = null,
     OpenChat.Web.OpenRouter.ModelButtonView? ModelButton = null)
 {
+    /// <summary>Free replies left on the operator's key (null: this person's own key pays, or there is no operator key).</summary>
+    public OpenChat.Web.OpenRouter.FreeReplies? FreeReplies { get; init; }
+
     /// <summary>What the composer says when no key would pay for a reply.</summary>
     public const string AddKeyPrompt = "Add your OpenRouter API key to start chatting.";
 

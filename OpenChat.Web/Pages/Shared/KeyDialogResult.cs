@@ -17,8 +17,8 @@ public static class KeyDialogResult
     /// <summary>The dialog for a send no key can pay for; saving a key in it then sends the waiting message.</summary>
     public static Task<PartialViewResult> ForAsync(PageModel page, ChatError error)
     {
-        var dailyLimit = ReferenceEquals(error, ChatError.DailyLimit);
-        if (dailyLimit)
+        var dailyLimit = !ReferenceEquals(error, ChatError.NoKey);
+        if (error.IsDailyLimit)
         {
             page.Response.Headers["X-RateLimit-Policy"] = "daily";
         }

@@ -10,4 +10,10 @@ public enum RateLimitKind
     KeySave,
     Ingest,
     Import,
+
+    /// <summary>Sign-in attempts from one address over all emails.</summary>
+    SignInAddress,
+
+    /// <summary>A visitor becoming a new guest.</summary>
+    NewGuest,
 }

@@ -19,6 +19,15 @@ public sealed class RateLimitOptions
     /// <summary>Sign-in attempts per IP address and email.</summary>
     public WindowLimit SignIn { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(5) };
 
+    /// <summary>Sign-in attempts per IP address, whatever the email (someone trying many emails from one place).</summary>
+    public WindowLimit SignInPerAddress { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(5) };
+
+    /// <summary>The first wait after repeated failed sign-ins from one address for one email (then doubling, up to 15 minutes).</summary>
+    public TimeSpan SignInFirstWait { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>New guest identities per IP address (each would get its own free replies on the operator key).</summary>
+    public WindowLimit NewGuests { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromHours(1) };
+
     /// <summary>New accounts per IP address.</summary>
     public WindowLimit SignUp { get; set; } = new() { PermitLimit = 5, Window = TimeSpan.FromHours(1) };
 
@@ -42,7 +51,8 @@ public sealed class RateLimitOptions
         Check(errors, "Send:Burst", Send.Burst);
         CheckWindow(errors, "Send:Window", Send.Window);
         Check(errors, "RunningReplies:PermitLimit", RunningReplies.PermitLimit);
-        foreach (var (name, limit) in new[] { ("SignIn", SignIn), ("SignUp", SignUp), ("KeySave", KeySave), ("Import", Import), ("Ingest", Ingest), ("Global", Global) })
+        CheckWindow(errors, "SignInFirstWait", SignInFirstWait);
+        foreach (var (name, limit) in new[] { ("SignIn", SignIn), ("SignInPerAddress", SignInPerAddress), ("NewGuests", NewGuests), ("SignUp", SignUp), ("KeySave", KeySave), ("Import", Import), ("Ingest", Ingest), ("Global", Global) })
         {
             Check(errors, name + ":PermitLimit", limit.PermitLimit);
             CheckWindow(errors, name + ":Window", limit.Window);

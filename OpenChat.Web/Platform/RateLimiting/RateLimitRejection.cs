@@ -7,7 +7,7 @@ namespace OpenChat.Web.Platform.RateLimiting;
 /// A 429 and what it tells: the sentence for the person, <c>Retry-After</c>, the policy (also in
 /// <c>X-RateLimit-Policy</c>, which the browser's <c>chat.rate_limited</c> reads) and the numbers analytics gets.
 /// </summary>
-/// <param name="Policy">The analytics policy: <c>send</c>, <c>concurrency</c>, <c>auth</c>, <c>key_save</c>, <c>ingest</c>, <c>global</c>.</param>
+/// <param name="Policy">The analytics policy: <c>send</c>, <c>concurrency</c>, <c>auth</c>, <c>new_guest</c>, <c>key_save</c>, <c>ingest</c>, <c>global</c>.</param>
 public sealed record RateLimitRejection(string Policy, string Message, int RetryAfterSeconds, int Limit, long? WindowMs, string Bucket)
 {
     private const string ItemKey = "openchat.ratelimit.rejection";
@@ -31,7 +31,9 @@ public sealed record RateLimitRejection(string Policy, string Message, int Retry
         var (policy, limit, what) = target.Kind switch
         {
             RateLimitKind.SignIn => ("auth", options.SignIn, "Too many sign-in attempts for this email from your network."),
+            RateLimitKind.SignInAddress => ("auth", options.SignInPerAddress, "Too many sign-in attempts from your network."),
             RateLimitKind.SignUp => ("auth", options.SignUp, "Too many new accounts from your network."),
+            RateLimitKind.NewGuest => ("new_guest", options.NewGuests, "Too many new guests from your network. Sign in, or use the browser you started with."),
             RateLimitKind.KeySave => ("key_save", options.KeySave, "Too many key changes in a short time."),
             RateLimitKind.Import => ("import", options.Import, "Too many imports from your network."),
             RateLimitKind.Ingest => ("ingest", options.Ingest, "Too many analytics events from this browser."),

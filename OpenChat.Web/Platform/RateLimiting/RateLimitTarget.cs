@@ -17,6 +17,9 @@ public sealed record RateLimitTarget(RateLimitKind Kind, string Key, bool IsMemb
 
     public static RateLimitTarget? Find(HttpContext context) => context.Items[ItemKey] as RateLimitTarget;
 
+    /// <summary>The IP address this partition counts (sign-in partitions also carry an email hash after it).</summary>
+    public string Address => Key.Split('|', 2)[0];
+
     /// <summary>Works out the request's partition (reading the form only for a sign-in) and keeps it on the request.</summary>
     public static async Task ResolveAsync(HttpContext context)
     {

@@ -19,6 +19,8 @@ public static class RateLimitingServiceCollectionExtensions
             .Bind(configuration.GetSection(RateLimitOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddSingleton<AddressLimiters>();
+        services.AddSingleton<Accounts.INewGuestGate>(sp => sp.GetRequiredService<AddressLimiters>());
         services.AddRateLimiter(static _ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((o, limits) =>
         {
@@ -36,7 +38,22 @@ public static class RateLimitingServiceCollectionExtensions
         app.Use(static async (context, next) =>
         {
             await RateLimitTarget.ResolveAsync(context);
-            await next(context);
+            if (RateLimitTarget.Find(context) is { Kind: RateLimitKind.SignIn } signIn &&
+                context.RequestServices.GetRequiredService<AddressLimiters>().TrySignIn(signIn.Address) is { } tooMany)
+            {
+                await AnswerAsync(context, tooMany, null);
+                return;
+            }
+
+            try
+            {
+                await next(context);
+            }
+            catch (RateLimitedException e) when (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                await AnswerAsync(context, e.Rejection, null);
+            }
         });
         app.UseRateLimiter();
         return app;
@@ -90,9 +107,13 @@ public static class RateLimitingServiceCollectionExtensions
         TimeSpan? retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : null;
         var rejection = RateLimitRejection.For(target, settings, retryAfter);
         Guid? chatId = target.Kind == RateLimitKind.Send && Guid.TryParse(context.GetRouteValue("id") as string, out var id) ? id : null;
-        await rejection.CaptureAsync(context.RequestServices.GetRequiredService<ProductAnalytics>(), chatId);
+        await AnswerAsync(context, rejection, chatId);
+    }
 
-        if (target.Kind == RateLimitKind.Ingest)
+    private static async Task AnswerAsync(HttpContext context, RateLimitRejection rejection, Guid? chatId)
+    {
+        await rejection.CaptureAsync(context.RequestServices.GetRequiredService<ProductAnalytics>(), chatId);
+        if (rejection.Policy == "ingest")
         {
             rejection.Apply(context);
             await context.Response.WriteAsync(rejection.Message, context.RequestAborted);

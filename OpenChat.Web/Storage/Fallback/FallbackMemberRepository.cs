@@ -26,6 +26,9 @@ public sealed class FallbackMemberRepository(PostgresMemberRepository postgres, 
     public Task<bool> UpdateDisplayNameAsync(Guid id, string displayName, DateTimeOffset at, CancellationToken cancellationToken) =>
         PostgresOnly(() => postgres.UpdateDisplayNameAsync(id, displayName, at, cancellationToken), cancellationToken);
 
+    public Task<bool> UpdateEmailAsync(Guid id, string email, DateTimeOffset at, CancellationToken cancellationToken) =>
+        PostgresOnly(() => postgres.UpdateEmailAsync(id, email, at, cancellationToken), cancellationToken);
+
     public Task<bool> UpdatePasswordHashAsync(Guid id, string passwordHash, DateTimeOffset at, CancellationToken cancellationToken) =>
         PostgresOnly(() => postgres.UpdatePasswordHashAsync(id, passwordHash, at, cancellationToken), cancellationToken);
 

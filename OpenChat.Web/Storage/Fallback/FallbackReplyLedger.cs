@@ -16,4 +16,17 @@ public sealed class FallbackReplyLedger(PostgresReplyLedger postgres, Spool spoo
 
     public Task<int> CountSinceAsync(string ownerId, KeySource source, DateTimeOffset since, CancellationToken cancellationToken) =>
         _failover.RunAsync(l => l.CountSinceAsync(ownerId, source, since, cancellationToken), cancellationToken);
+
+    public Task RecordOperatorReplyAsync(OperatorReply reply, CancellationToken cancellationToken) =>
+        _failover.RunAsync(l => l.RecordOperatorReplyAsync(reply, cancellationToken), cancellationToken);
+
+    public Task<int> CountOperatorRepliesFromAsync(string address, bool guestsOnly, DateTimeOffset since, CancellationToken cancellationToken) =>
+        _failover.RunAsync(l => l.CountOperatorRepliesFromAsync(address, guestsOnly, since, cancellationToken), cancellationToken);
+
+    public Task RecordOperatorCostAsync(OperatorReply reply, decimal costUsd, CancellationToken cancellationToken) =>
+        _failover.RunAsync(l => l.RecordOperatorCostAsync(reply, costUsd, cancellationToken), cancellationToken);
+
+    /// <summary>During an outage, the budget counts the outage's spend only (the same leniency as the daily limits).</summary>
+    public Task<decimal> OperatorCostSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        _failover.RunAsync(l => l.OperatorCostSinceAsync(since, cancellationToken), cancellationToken);
 }

@@ -21,6 +21,7 @@ public sealed class Spool
         Preferences = new FilePreferenceRepository(Store);
         Keys = new FileKeyVaultRepository(Store);
         Ledger = new FileReplyLedger(Store);
+        SessionStamps = new FileSessionStampRepository(Store);
     }
 
     public string Root { get; }
@@ -34,6 +35,8 @@ public sealed class Spool
     public FileKeyVaultRepository Keys { get; }
 
     public FileReplyLedger Ledger { get; }
+
+    public FileSessionStampRepository SessionStamps { get; }
 
     public string OwnersFolder => Path.Combine(Root, "owners");
 

@@ -37,6 +37,8 @@ public sealed class SpoolReader(Spool spool)
 
     public Task<Preferences?> PreferencesAsync(string ownerId, CancellationToken cancellationToken) => spool.Preferences.FindAsync(ownerId, cancellationToken);
 
+    public Task<Accounts.SessionStamp?> SessionStampAsync(string ownerId, CancellationToken cancellationToken) => spool.SessionStamps.FindAsync(ownerId, cancellationToken);
+
     public Task<StoredKey?> KeyAsync(string ownerId, CancellationToken cancellationToken) => spool.Keys.FindAsync(ownerId, cancellationToken);
 
     public Task<IReadOnlyList<LedgerEntry>> LedgerAsync(string ownerId, CancellationToken cancellationToken) => spool.Ledger.EntriesAsync(ownerId, cancellationToken);

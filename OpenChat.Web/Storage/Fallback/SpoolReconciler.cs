@@ -7,7 +7,7 @@ namespace OpenChat.Web.Storage.Fallback;
 /// <summary>
 /// Replays the spool into Postgres through the Postgres repositories' upserts: chats and messages where the newest
 /// <c>updated_at</c> wins (each chat with its messages and files in one transaction), deletes for tombstones,
-/// preferences and keys unless Postgres has newer ones, ledger entries by an id derived from their content. Every
+/// preferences, keys and session stamps unless Postgres has newer ones, ledger entries by an id derived from their content. Every
 /// step is idempotent, so a replay cut short (a crash, Postgres going away again) is simply run again; the spool
 /// is cleared only after a full pass.
 /// </summary>
@@ -57,6 +57,12 @@ public sealed class SpoolReconciler(
             if (await reader.KeyAsync(ownerId, cancellationToken) is { } key)
             {
                 await keys.UpsertAsync(key, cancellationToken);
+            }
+
+            if (await reader.SessionStampAsync(ownerId, cancellationToken) is { } stamp)
+            {
+                // A sign-out during the outage must keep revoking its old cookies once Postgres is back.
+                await new PostgresSessionStampRepository(dataSource).SaveAsync(stamp, cancellationToken);
             }
 
             foreach (var entry in await reader.LedgerAsync(ownerId, cancellationToken))

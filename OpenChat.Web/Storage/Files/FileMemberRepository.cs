@@ -62,6 +62,41 @@ public sealed class FileMemberRepository(FileStore store) : IMemberRepository, I
         return true;
     }
 
+    /// <summary>Claims the new email's index entry exclusively first, so two members can never end up with one email.</summary>
+    public async Task<bool> UpdateEmailAsync(Guid id, string email, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        using var _ = await store.LockAsync(id, cancellationToken);
+        var member = await FindAsync(id, cancellationToken);
+        if (member is null)
+        {
+            return false;
+        }
+
+        var sameEmail = Member.NormalizeEmail(member.Email) == Member.NormalizeEmail(email);
+        if (!sameEmail)
+        {
+            var index = EmailIndexPath(email);
+            try
+            {
+                await using var stream = new FileStream(index, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(id.ToString("D")), cancellationToken);
+                stream.Flush(flushToDisk: true);
+            }
+            catch (IOException) when (File.Exists(index))
+            {
+                return false;
+            }
+        }
+
+        await FileStore.WriteAtomicAsync(MemberPath(id), member with { Email = email, UpdatedAt = at }, cancellationToken);
+        if (!sameEmail)
+        {
+            File.Delete(EmailIndexPath(member.Email));
+        }
+
+        return true;
+    }
+
     public async Task<bool> UpdatePasswordHashAsync(Guid id, string passwordHash, DateTimeOffset at, CancellationToken cancellationToken)
     {
         using var _ = await store.LockAsync(id, cancellationToken);
@@ -76,7 +111,7 @@ public sealed class FileMemberRepository(FileStore store) : IMemberRepository, I
     }
 
     /// <summary>
-    /// Moves each chat folder (an atomic rename) and rewrites its owner; then the ledger, key and preferences.
+    /// Moves each chat folder (an atomic rename) and rewrites its owner; then the ledger and preferences.
     /// Not one transaction, but every step is safe to repeat: a transfer cut short by a crash loses nothing and
     /// completes when it runs again.
     /// </summary>
@@ -136,7 +171,7 @@ public sealed class FileMemberRepository(FileStore store) : IMemberRepository, I
             File.Delete(ledger);
         }
 
-        await MoveIfMissingAsync<OpenRouter.StoredKey>(from, to, FileKeyVaultRepository.FileName, k => k with { OwnerId = toOwnerId }, cancellationToken);
+        // The guest's key never moves here: the member is asked first (MemberSessions keeps it meanwhile).
         await MoveIfMissingAsync<Preferences>(from, to, FilePreferenceRepository.FileName, p => p with { OwnerId = toOwnerId }, cancellationToken);
         Directory.Delete(from, recursive: true);
         return moved;

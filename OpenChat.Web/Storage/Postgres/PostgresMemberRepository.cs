@@ -57,6 +57,21 @@ public sealed class PostgresMemberRepository(NpgsqlDataSource dataSource) : IMem
             new { id, displayName, at = at.UtcDateTime }, cancellationToken: cancellationToken)) == 1;
     }
 
+    public async Task<bool> UpdateEmailAsync(Guid id, string email, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await connection.ExecuteAsync(new CommandDefinition(
+                "update members set email = @email, email_normalized = @normalized, updated_at = @at where id = @id",
+                new { id, email, normalized = Member.NormalizeEmail(email), at = at.UtcDateTime }, cancellationToken: cancellationToken)) == 1;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return false;
+        }
+    }
+
     public async Task<bool> UpdatePasswordHashAsync(Guid id, string passwordHash, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -74,10 +89,10 @@ public sealed class PostgresMemberRepository(NpgsqlDataSource dataSource) : IMem
             "update chats set owner_id = @to where owner_id = @from", parameters, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             "update reply_ledger set owner_id = @to where owner_id = @from", parameters, transaction, cancellationToken: cancellationToken));
-        // The member's own key and preferences win; the guest's move only where the member has none.
+        // The member's own preferences win; the guest's move only where the member has none. The guest's key never
+        // moves here: the member is asked first (MemberSessions keeps it meanwhile).
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            update openrouter_keys set owner_id = @to where owner_id = @from and not exists (select 1 from openrouter_keys where owner_id = @to);
             delete from openrouter_keys where owner_id = @from;
             update preferences set owner_id = @to where owner_id = @from and not exists (select 1 from preferences where owner_id = @to);
             delete from preferences where owner_id = @from;
@@ -97,6 +112,7 @@ public sealed class PostgresMemberRepository(NpgsqlDataSource dataSource) : IMem
             delete from openrouter_keys where owner_id = @owner;
             delete from preferences where owner_id = @owner;
             delete from reply_ledger where owner_id = @owner;
+            delete from session_stamps where owner_id = @owner;
             """, new { owner }, transaction, cancellationToken: cancellationToken));
         var rows = await connection.ExecuteAsync(new CommandDefinition(
             "delete from members where id = @id", new { id }, transaction, cancellationToken: cancellationToken));
