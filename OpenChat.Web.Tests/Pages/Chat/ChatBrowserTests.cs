@@ -550,47 +550,4 @@ public sealed partial class ChatBrowserTests
 
     [GeneratedRegex("/chat/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")]
     private static partial Regex ThreadUrlPattern();
-
-    /// <summary>One app and one fake OpenRouter for one test.</summary>
-    private sealed class ChatEnv : IAsyncDisposable
-    {
-        private ChatEnv(FakeOpenRouter llm, AppHost app)
-        {
-            Llm = llm;
-            App = app;
-        }
-
-        public FakeOpenRouter Llm { get; }
-
-        public AppHost App { get; }
-
-        public static async Task<ChatEnv> StartAsync()
-        {
-            var llm = await FakeOpenRouter.StartAsync();
-            try
-            {
-                var app = new AppHost(new Dictionary<string, string?>
-                {
-                    ["OpenRouter:BaseUrl"] = llm.BaseUrl.ToString(),
-                    ["OpenRouter:ApiKey"] = llm.ValidKey,
-                }).Start();
-                return new ChatEnv(llm, app);
-            }
-            catch
-            {
-                await llm.DisposeAsync();
-                throw;
-            }
-        }
-
-        public string Url(string path) => new Uri(App.BaseAddress, path).ToString();
-
-        public async ValueTask DisposeAsync()
-        {
-            var leaked = App.LogLines.Where(l => l.Contains(Llm.ValidKey, StringComparison.Ordinal)).ToList();
-            App.Dispose();
-            await Llm.DisposeAsync();
-            Assert.Empty(leaked);
-        }
-    }
 }

@@ -22,7 +22,7 @@ public sealed partial class EverydayLoopBrowserTests
     [Fact]
     public async Task Loop_a_chat_opens_at_its_latest_message_however_it_is_reached()
     {
-        await using var env = await LoopEnv.StartAsync(operatorKey: true);
+        await using var env = await ChatEnv.StartAsync(operatorKey: true);
         await SharedBrowser.RunAsync(nameof(Loop_a_chat_opens_at_its_latest_message_however_it_is_reached), async page =>
         {
             await ImportAsync(page, env, LongChat("Long chat Alpha", "alpha"), LongChat("Long chat Bravo", "bravo"));
@@ -66,8 +66,8 @@ public sealed partial class EverydayLoopBrowserTests
     [Fact]
     public async Task Loop_no_page_is_wider_than_a_phone_at_360_and_390_px()
     {
-        await using var noKey = await LoopEnv.StartAsync(operatorKey: false);
-        await using var env = await LoopEnv.StartAsync(operatorKey: true);
+        await using var noKey = await ChatEnv.StartAsync(operatorKey: false);
+        await using var env = await ChatEnv.StartAsync(operatorKey: true);
         env.Llm.EnqueueReply(FakeReply.Text(WideReply));
         var routes = await RouteCatalogue.ReadAsync(env.App.Services);
         var pageRoutes = routes.Where(r => r is { Method: "GET", IsPage: true, Handler: null }).Select(r => r.Template).Distinct().ToList();
@@ -127,7 +127,7 @@ public sealed partial class EverydayLoopBrowserTests
     [Fact]
     public async Task Loop_a_full_journey_has_no_csp_violation_and_no_console_error_and_a_saved_key_sends_the_waiting_message()
     {
-        await using var env = await LoopEnv.StartAsync(operatorKey: false);
+        await using var env = await ChatEnv.StartAsync(operatorKey: false);
         using var client = env.App.CreateHttpClient();
         await SharedBrowser.RunAsync(nameof(Loop_a_full_journey_has_no_csp_violation_and_no_console_error_and_a_saved_key_sends_the_waiting_message), async page =>
         {
@@ -195,7 +195,7 @@ public sealed partial class EverydayLoopBrowserTests
     [InlineData(390, 844, "dark")]
     public async Task Loop_jump_to_latest_shows_above_the_composer_an_error_reddens_only_its_box_and_replies_name_their_model(int width, int height, string scheme)
     {
-        await using var env = await LoopEnv.StartAsync(operatorKey: true);
+        await using var env = await ChatEnv.StartAsync(operatorKey: true);
         await SharedBrowser.RunAsync($"{nameof(Loop_jump_to_latest_shows_above_the_composer_an_error_reddens_only_its_box_and_replies_name_their_model)}-{width}-{scheme}", async page =>
         {
             await ImportAsync(page, env, LongChat("Long chat Alpha", "alpha"));
@@ -242,7 +242,7 @@ public sealed partial class EverydayLoopBrowserTests
     [Fact]
     public async Task Loop_focus_lands_somewhere_sensible_and_the_header_menu_renames_and_deletes()
     {
-        await using var env = await LoopEnv.StartAsync(operatorKey: true);
+        await using var env = await ChatEnv.StartAsync(operatorKey: true);
         await SharedBrowser.RunAsync(nameof(Loop_focus_lands_somewhere_sensible_and_the_header_menu_renames_and_deletes), async page =>
         {
             await page.GotoAsync(env.Url("chat"));
@@ -310,7 +310,7 @@ public sealed partial class EverydayLoopBrowserTests
     [InlineData(390, 844, "dark")]
     public async Task Loop_an_open_code_fence_streams_as_a_code_block_that_does_not_jump_when_it_closes(int width, int height, string scheme)
     {
-        await using var env = await LoopEnv.StartAsync(operatorKey: true);
+        await using var env = await ChatEnv.StartAsync(operatorKey: true);
         var gate = NewGate();
         env.Llm.EnqueueReply(FakeReply.Text("Here:\n", "```js\nconst a = 1;\nconsole.log(a);\n", "function f() {\n  return 2;\n}\n", "```\n\nDone.") with { MidGate = gate, PauseAfterChunks = 3 });
         await SharedBrowser.RunAsync($"{nameof(Loop_an_open_code_fence_streams_as_a_code_block_that_does_not_jump_when_it_closes)}-{width}-{scheme}", async page =>
@@ -348,7 +348,7 @@ public sealed partial class EverydayLoopBrowserTests
     [Fact]
     public async Task Loop_titles_are_cut_at_a_word_and_the_sidebar_groups_chats_by_day()
     {
-        await using var env = await LoopEnv.StartAsync(operatorKey: true);
+        await using var env = await ChatEnv.StartAsync(operatorKey: true);
         await SharedBrowser.RunAsync(nameof(Loop_titles_are_cut_at_a_word_and_the_sidebar_groups_chats_by_day), async page =>
         {
             var old = LongChat("An old chat", "old");
@@ -384,7 +384,7 @@ public sealed partial class EverydayLoopBrowserTests
     [InlineData("dark")]
     public async Task Loop_on_a_touch_phone_targets_are_big_enough_and_the_composer_and_header_fit(string scheme)
     {
-        await using var env = await LoopEnv.StartAsync(operatorKey: true);
+        await using var env = await ChatEnv.StartAsync(operatorKey: true);
         await SharedBrowser.RunAsync($"{nameof(Loop_on_a_touch_phone_targets_are_big_enough_and_the_composer_and_header_fit)}-{scheme}", async page =>
         {
             await page.GotoAsync(env.Url("chat"));
@@ -460,7 +460,7 @@ public sealed partial class EverydayLoopBrowserTests
     }
 
     /// <summary>Imports chats through Settings, as a person would.</summary>
-    private static async Task ImportAsync(IPage page, LoopEnv env, params object[] chats)
+    private static async Task ImportAsync(IPage page, ChatEnv env, params object[] chats)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(new { format = "openchat.export", version = 1, chats });
         await page.GotoAsync(env.Url("settings"));
@@ -498,47 +498,4 @@ public sealed partial class EverydayLoopBrowserTests
 
     [GeneratedRegex("/chat/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")]
     private static partial Regex ThreadUrlPattern();
-
-    /// <summary>One app and one fake OpenRouter; with <c>operatorKey</c> guests chat on the operator's key, else they need their own.</summary>
-    private sealed class LoopEnv : IAsyncDisposable
-    {
-        private LoopEnv(FakeOpenRouter llm, AppHost app)
-        {
-            Llm = llm;
-            App = app;
-        }
-
-        public FakeOpenRouter Llm { get; }
-
-        public AppHost App { get; }
-
-        public static async Task<LoopEnv> StartAsync(bool operatorKey)
-        {
-            var llm = await FakeOpenRouter.StartAsync();
-            try
-            {
-                var app = new AppHost(new Dictionary<string, string?>
-                {
-                    ["OpenRouter:BaseUrl"] = llm.BaseUrl.ToString(),
-                    ["OpenRouter:ApiKey"] = operatorKey ? llm.ValidKey : "",
-                }).Start();
-                return new LoopEnv(llm, app);
-            }
-            catch
-            {
-                await llm.DisposeAsync();
-                throw;
-            }
-        }
-
-        public string Url(string path) => new Uri(App.BaseAddress, path).ToString();
-
-        public async ValueTask DisposeAsync()
-        {
-            var leaked = App.LogLines.Where(l => l.Contains(Llm.ValidKey, StringComparison.Ordinal)).ToList();
-            App.Dispose();
-            await Llm.DisposeAsync();
-            Assert.Empty(leaked);
-        }
-    }
 }
